@@ -1,0 +1,47 @@
+# swe-swe — every target installs what it needs first, so each works on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+
+.PHONY: install run test test-deps unit node-test e2e chaos bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+## run: start swe-swe on http://127.0.0.1:7000 (prints the link to open, token included)
+run: install
+	$(VENV)/bin/swe-swe $(ARGS)
+
+## test: everything CI runs — backend unit/integration, PWA logic, browser end-to-end
+test: test-deps unit node-test e2e
+
+test-deps: install
+	./scripts/install-test-deps.sh
+
+unit: install
+	$(PYTEST) backend/tests -q
+
+node-test:
+	node --test pwa/tests/
+
+e2e: test-deps
+	$(PYTEST) e2e -q -p no:cacheprovider
+
+chaos: test-deps
+	SWE_SWE_CHAOS_PROFILE=long $(PYTEST) e2e -q -k chaos
+
+bench: test-deps
+	$(PY) bench/run.py
+
+lint: install
+	$(PY) -m pip install -q ruff
+	$(VENV)/bin/ruff check backend e2e bench
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

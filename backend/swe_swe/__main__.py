@@ -1,0 +1,3 @@
+from swe_swe.cli import main
+
+raise SystemExit(main())

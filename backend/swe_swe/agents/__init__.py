@@ -1,0 +1,1 @@
+"""Agent adapters: one per agent CLI, behind the small interface in `base`."""

@@ -1,0 +1,82 @@
+"""The one small interface every agent adapter implements, and the values that cross it."""
+
+from __future__ import annotations
+
+import abc
+import enum
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class RunOutcome(str, enum.Enum):
+    """How a turn ended (`run_finished.outcome`)."""
+
+    OK = "ok"
+    ERROR = "error"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    outcome: RunOutcome
+    exit_code: int | None
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    id: str
+    agent_session_id: str | None
+
+
+@dataclass(frozen=True)
+class Turn:
+    message_seq: int
+    text: str
+
+
+class TurnSink(Protocol):
+    """Where an adapter reports what happens in a turn; the runner logs it durably."""
+
+    def log(self, kind: str, data: dict[str, Any]) -> None: ...
+
+    def partial(self, data: dict[str, Any]) -> None: ...
+
+    def run_started(self, resumed: bool, fallback: bool = False) -> None: ...
+
+    def agent_session_changed(self, agent_session_id: str | None) -> None: ...
+
+    def process_started(self, pid: int) -> None: ...
+
+    def recovery(self, agent_session_id: str | None, step: str, outcome: str, detail: str = "") -> None: ...
+
+    def history(self) -> list[tuple[str, dict[str, Any]]]: ...
+
+
+class Agent(abc.ABC):
+    """An agent CLI. Turns of one conversation never overlap; turns of different ones may."""
+
+    name: str = ""
+
+    @abc.abstractmethod
+    async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> TurnResult:
+        """Hand one user message to the agent and return when it has answered (or died)."""
+
+    @abc.abstractmethod
+    async def stop_turn(self, conversation_id: str) -> None:
+        """End the running turn of this conversation; run_turn then returns STOPPED."""
+
+    async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
+        """The user's answer to a lost session: "retry" the old one or start a "new" one."""
+        sink.log("notice", {"level": "info", "text": "This agent keeps no session to recover."})
+
+    def forget(self, conversation: ConversationRef) -> None:
+        """The conversation is deleted: drop what the adapter keeps for it on disk."""
+
+    @abc.abstractmethod
+    async def close(self, conversation_id: str) -> None:
+        """Release what the conversation holds (its process), e.g. when it is deleted or idle."""
+
+    @abc.abstractmethod
+    async def shutdown(self) -> None:
+        """Stop every process; the server is going down."""

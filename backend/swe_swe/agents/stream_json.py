@@ -1,0 +1,182 @@
+"""Long-lived agent processes that speak Claude's stream-json: turns on stdin, events on stdout.
+
+One process per active conversation, so a follow-up message does not pay for a new process; it is
+closed after an idle time and the next turn starts a fresh one (which resumes the agent session).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from swe_swe.agents.base import RunOutcome, TurnResult, TurnSink
+from swe_swe.agents.process import AgentProcess
+
+log = logging.getLogger("swe_swe.agents")
+
+
+def user_turn_line(text: str) -> str:
+    return orjson.dumps({"type": "user", "message": {"role": "user", "content": text}}).decode()
+
+
+@dataclass
+class LiveProcess:
+    process: AgentProcess
+    agent_session_id: str | None
+    stop_requested: bool = False
+    idle_timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class Exchange:
+    """What one turn produced: the outcome, the final `result` object, and the last event's uuid."""
+
+    result: TurnResult
+    result_event: dict[str, Any] | None = None
+    last_uuid: str | None = None
+    stderr: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def _result_errors(event: dict[str, Any]) -> list[str]:
+    errors = event.get("errors")
+    if isinstance(errors, list):
+        return [str(e) for e in errors]
+    return []
+
+
+class StreamJsonPool:
+    def __init__(self, idle_seconds: float, stop_grace: float) -> None:
+        self.idle_seconds = idle_seconds
+        self.stop_grace = stop_grace
+        self._live: dict[str, LiveProcess] = {}
+
+    def get(self, conversation_id: str) -> LiveProcess | None:
+        live = self._live.get(conversation_id)
+        if live is None or live.process.alive:
+            return live
+        self._forget(conversation_id)
+        return None
+
+    def _forget(self, conversation_id: str) -> LiveProcess | None:
+        live = self._live.pop(conversation_id, None)
+        if live and live.idle_timer:
+            live.idle_timer.cancel()
+        return live
+
+    async def spawn(
+        self,
+        conversation_id: str,
+        argv: Sequence[str],
+        cwd: Path,
+        env: Mapping[str, str],
+        agent_session_id: str | None,
+    ) -> LiveProcess:
+        await self.close(conversation_id)
+        process = await AgentProcess.spawn(argv, cwd, env)
+        live = LiveProcess(process=process, agent_session_id=agent_session_id)
+        self._live[conversation_id] = live
+        return live
+
+    async def exchange(self, conversation_id: str, text: str, sink: TurnSink) -> Exchange:
+        """Write one turn and read events until its `result` (or until the process ends)."""
+        live = self._live[conversation_id]
+        if live.idle_timer:
+            live.idle_timer.cancel()
+            live.idle_timer = None
+        live.stop_requested = False
+        exchange = Exchange(result=TurnResult(RunOutcome.ERROR, None))
+        if await live.process.write_line(user_turn_line(text)):
+            await self._read_until_result(live, sink, exchange)
+        if exchange.result_event is None:
+            exit_code = await live.process.wait(self.stop_grace)
+            if exit_code is None:
+                exit_code = await live.process.stop(self.stop_grace)
+            outcome = RunOutcome.STOPPED if live.stop_requested else RunOutcome.ERROR
+            exchange.result = TurnResult(outcome, exit_code)
+            exchange.stderr = live.process.stderr_text()
+            self._forget(conversation_id)
+        else:
+            self._arm_idle_timer(conversation_id, live)
+        return exchange
+
+    async def _read_until_result(self, live: LiveProcess, sink: TurnSink, exchange: Exchange) -> None:
+        while True:
+            line = await live.process.read_line()
+            if line is None:
+                return
+            event = _parse_event(line)
+            if event is None or event.get("isReplay"):
+                continue
+            if event.get("type") == "stream_event":
+                sink.partial(event)
+                continue
+            self._note_session_id(live, event, sink)
+            sink.log("agent", event)
+            if isinstance(event.get("uuid"), str):
+                exchange.last_uuid = event["uuid"]
+            if event.get("type") == "result":
+                exchange.result_event = event
+                exchange.errors = _result_errors(event)
+                outcome = RunOutcome.ERROR if event.get("is_error") else RunOutcome.OK
+                if live.stop_requested:
+                    outcome = RunOutcome.STOPPED
+                exchange.result = TurnResult(outcome, None)
+                return
+
+    @staticmethod
+    def _note_session_id(live: LiveProcess, event: dict[str, Any], sink: TurnSink) -> None:
+        session_id = event.get("session_id")
+        if event.get("type") not in ("system", "result") or not isinstance(session_id, str):
+            return
+        if session_id != live.agent_session_id:
+            live.agent_session_id = session_id
+            sink.agent_session_changed(session_id)
+
+    def _arm_idle_timer(self, conversation_id: str, live: LiveProcess) -> None:
+        loop = asyncio.get_running_loop()
+        live.idle_timer = loop.call_later(
+            self.idle_seconds, lambda: loop.create_task(self._close_if_idle(conversation_id, live))
+        )
+
+    async def _close_if_idle(self, conversation_id: str, live: LiveProcess) -> None:
+        if self._live.get(conversation_id) is live:
+            await self.close(conversation_id)
+
+    async def stop_turn(self, conversation_id: str) -> None:
+        live = self._live.get(conversation_id)
+        if live is None:
+            return
+        live.stop_requested = True
+        await live.process.stop(self.stop_grace)
+
+    async def close(self, conversation_id: str) -> None:
+        live = self._forget(conversation_id)
+        if live is None:
+            return
+        code = await live.process.close(self.stop_grace)
+        log.info("agent process %s closed with %s", live.process.pid, code)
+
+    async def shutdown(self) -> None:
+        ids = list(self._live)
+        for conversation_id in ids:
+            with contextlib.suppress(Exception):
+                await self.close(conversation_id)
+
+
+def _parse_event(line: bytes) -> dict[str, Any] | None:
+    if not line.strip():
+        return None
+    try:
+        event = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        log.info("agent printed a non-JSON line: %.200s", line)
+        return None
+    return event if isinstance(event, dict) else None

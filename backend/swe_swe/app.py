@@ -1,0 +1,144 @@
+"""`create_app(config)`: the Sanic application, its routes, guards and start/stop hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from urllib.parse import urlencode
+
+from sanic import Request, Sanic, Websocket, json
+from sanic.exceptions import NotFound
+from sanic.response import HTTPResponse, redirect
+
+from swe_swe import security
+from swe_swe.agents.base import Agent
+from swe_swe.agents.select import choose_agent
+from swe_swe.config import Config
+from swe_swe.conversations import Conversations
+from swe_swe.errors import ErrorCode, ProtocolError
+from swe_swe.http_api import api, error_response
+from swe_swe.hub import Hub
+from swe_swe.static_files import make_blueprint
+from swe_swe.store import Store
+from swe_swe.turns import TurnRunner
+from swe_swe.ws import CLOSE_SERVER_STOPPING, Connection
+
+log = logging.getLogger("swe_swe")
+_app_numbers = itertools.count(1)
+EXPIRY_SWEEP_SECONDS = 300.0
+
+
+def create_app(config: Config, agent: Agent | None = None) -> Sanic:
+    app = Sanic(f"swe_swe_{next(_app_numbers)}")
+    app.config.WEBSOCKET_MAX_SIZE = config.max_frame_bytes * 4 + 65536
+    app.config.REQUEST_MAX_SIZE = config.max_frame_bytes * 4 + 65536
+    app.config.KEEP_ALIVE_TIMEOUT = 30
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(config.db_path)
+    hub = Hub(store)
+    agent = agent or choose_agent(config)
+    runner = TurnRunner(store, hub, agent)
+    app.ctx.config = config
+    app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
+    app.ctx.allowed_hosts = security.allowed_host_names(config.host, config.allowed_hosts)
+    app.ctx.store = store
+    app.ctx.hub = hub
+    app.ctx.agent = agent
+    app.ctx.runner = runner
+    app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours)
+    app.ctx.connections = set()
+
+    app.blueprint(api)
+    app.blueprint(make_blueprint())
+    app.on_request(guard)
+    app.error_handler.add(ProtocolError, lambda request, error: error_response(error))
+    app.error_handler.add(NotFound, not_found)
+    app.add_websocket_route(websocket, "/ws")
+    app.before_server_start(on_start)
+    app.before_server_stop(on_stop)
+    return app
+
+
+def not_found(request: Request, error: Exception) -> HTTPResponse:
+    return error_response(ProtocolError(ErrorCode.NOT_FOUND, "not found"))
+
+
+def _offered_token(request: Request) -> str | None:
+    return (
+        security.bearer_token(request.headers.get("authorization"))
+        or request.args.get("token")
+        or request.cookies.get(security.TOKEN_COOKIE)
+    )
+
+
+async def guard(request: Request) -> HTTPResponse | None:
+    """Runs before every route, and before the WebSocket upgrade, so refusals are plain HTTP."""
+    ctx = request.app.ctx
+    path = request.path
+    if path == "/api/health":
+        return None
+    protected = path == "/ws" or path.startswith("/api/")
+    if not protected:
+        return _adopt_token_from_url(request) if "token" in request.args else None
+    if not security.host_allowed(request.headers.get("host"), ctx.allowed_hosts):
+        log.warning("refused a request for an unexpected Host")
+        return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This host name is not allowed."))
+    if path == "/ws" and not security.origin_allowed(request.headers.get("origin"), request.headers.get("host")):
+        log.warning("refused a WebSocket from a foreign Origin")
+        return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This origin is not allowed."))
+    if not security.token_matches(ctx.token, _offered_token(request)):
+        return error_response(ProtocolError(ErrorCode.UNAUTHORIZED, "A valid token is required: open the link swe-swe printed."))
+    return None
+
+
+def _adopt_token_from_url(request: Request) -> HTTPResponse:
+    """`?token=` on a page: keep it in an HttpOnly cookie, then drop it from the address bar."""
+    remaining = [(k, v) for k, values in request.args.items() if k != "token" for v in values]
+    target = request.path + (f"?{urlencode(remaining)}" if remaining else "")
+    response = redirect(target, status=302)
+    if security.token_matches(request.app.ctx.token, request.args.get("token")):
+        response.add_cookie(
+            security.TOKEN_COOKIE,
+            request.app.ctx.token,
+            httponly=True,
+            samesite="Strict",
+            secure=False,
+            path="/",
+            max_age=400 * 24 * 3600,
+        )
+    return response
+
+
+async def websocket(request: Request, ws: Websocket) -> None:
+    ctx = request.app.ctx
+    connection = Connection(ws, ctx.config, ctx.store, ctx.hub, ctx.conversations)
+    ctx.connections.add(connection)
+    try:
+        await connection.serve()
+    finally:
+        ctx.connections.discard(connection)
+
+
+async def on_start(app: Sanic) -> None:
+    runner: TurnRunner = app.ctx.runner
+    runner.mark_interrupted_runs()
+    runner.resume_pending()
+    app.ctx.sweeper = asyncio.get_running_loop().create_task(_sweep_expired(app))
+
+
+async def _sweep_expired(app: Sanic) -> None:
+    while True:
+        with contextlib.suppress(Exception):
+            await app.ctx.conversations.expire_inactive()
+        await asyncio.sleep(EXPIRY_SWEEP_SECONDS)
+
+
+async def on_stop(app: Sanic) -> None:
+    app.ctx.sweeper.cancel()
+    for connection in list(app.ctx.connections):
+        connection.offer_close(CLOSE_SERVER_STOPPING, "server stopping")
+    await app.ctx.runner.shutdown()
+    app.ctx.store.close()

@@ -1,0 +1,102 @@
+"""The `swe-swe` command: options (each also read from `SWE_SWE_<OPTION>`), then serve."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from swe_swe import __version__
+from swe_swe.config import Config
+
+PERMISSION_MODES = ("default", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan")
+
+
+def _env(env: Mapping[str, str], option: str, default: str) -> str:
+    return env.get("SWE_SWE_" + option.upper().replace("-", "_"), default)
+
+
+def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    defaults = Config()
+    p = argparse.ArgumentParser(
+        prog="swe-swe",
+        description="Drive a coding agent CLI from a phone or a browser, and never lose the conversation.",
+        epilog="Every option can also be set as an environment variable SWE_SWE_<OPTION>, e.g. SWE_SWE_PORT=8000.",
+    )
+    p.add_argument("--version", action="version", version=f"swe-swe {__version__}")
+    p.add_argument("--host", default=_env(env, "host", defaults.host), help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=int(_env(env, "port", str(defaults.port))))
+    p.add_argument("--agent", choices=("auto", "claude", "demo"), default=_env(env, "agent", defaults.agent),
+                   help="auto = claude when found on PATH, else the built-in demo agent")
+    p.add_argument("--claude-bin", default=_env(env, "claude-bin", defaults.claude_bin), help="the claude executable")
+    p.add_argument("--workdir", type=Path, default=Path(_env(env, "workdir", os.getcwd())), help="the agent's working directory")
+    p.add_argument("--data-dir", type=Path, default=Path(_env(env, "data-dir", str(defaults.data_dir))),
+                   help="where the database, the token and the transcript vault live")
+    p.add_argument("--token", default=_env(env, "token", ""), help="access token (default: generated once, kept in the data dir)")
+    p.add_argument("--ping-interval", type=float, default=float(_env(env, "ping-interval", str(defaults.ping_interval))),
+                   help="seconds between keep-alive pings; a socket silent for two intervals is closed")
+    p.add_argument("--session-timeout", type=float, default=float(_env(env, "session-timeout", str(defaults.session_timeout_hours))),
+                   help="hours of inactivity after which a conversation's agent process is released")
+    p.add_argument("--permission-mode", choices=PERMISSION_MODES, default=_env(env, "permission-mode", defaults.permission_mode),
+                   help="passed to claude; in print mode gated tools are denied, not asked")
+    p.add_argument("--max-frame-bytes", type=int, default=int(_env(env, "max-frame-bytes", str(defaults.max_frame_bytes))))
+    p.add_argument("--allowed-host", action="append", default=[h for h in _env(env, "allowed-hosts", "").split(",") if h],
+                   help="an extra host name browsers may use to reach this server (repeatable)")
+    p.add_argument("--log-level", default=_env(env, "log-level", "warning"))
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    return Config(
+        host=args.host,
+        port=args.port,
+        agent=args.agent,
+        claude_bin=args.claude_bin,
+        workdir=args.workdir.expanduser().resolve(),
+        data_dir=args.data_dir.expanduser().resolve(),
+        token=args.token,
+        ping_interval=args.ping_interval,
+        session_timeout_hours=args.session_timeout,
+        permission_mode=args.permission_mode,
+        max_frame_bytes=args.max_frame_bytes,
+        allowed_hosts=tuple(args.allowed_host),
+        demo_delay=float(os.environ.get("SWE_SWE_DEMO_DELAY", "1")),
+    )
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser(os.environ).parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = config_from_args(args)
+    if args.ping_interval <= 0 or args.port < 0:
+        print("swe-swe: --ping-interval must be > 0 and --port ≥ 0", file=sys.stderr)
+        return 2
+    if not config.workdir.is_dir():
+        print("swe-swe: --workdir must be an existing directory", file=sys.stderr)
+        return 2
+
+    from swe_swe.agents.select import AgentNotFound
+    from swe_swe.app import create_app
+
+    try:
+        app = create_app(config)
+    except AgentNotFound as error:
+        print(f"swe-swe: {error}", file=sys.stderr)
+        return 2
+
+    @app.after_server_start
+    async def announce(app_: object) -> None:
+        url = f"http://{_url_host(config.host)}:{config.port}/?token={app.ctx.token}"
+        print(f"swe-swe {__version__} ({app.ctx.agent.name} agent) is ready: open {url}", flush=True)
+
+    app.run(host=config.host, port=config.port, single_process=True, access_log=False, motd=False)
+    return 0

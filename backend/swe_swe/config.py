@@ -1,0 +1,36 @@
+"""The server's settings as one plain value, filled by the command line (cli.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 7000
+    agent: str = "auto"
+    claude_bin: str = "claude"
+    workdir: Path = field(default_factory=Path.cwd)
+    data_dir: Path = field(default_factory=lambda: Path.home() / ".local/share/swe-swe")
+    token: str = ""
+    ping_interval: float = 30.0
+    session_timeout_hours: float = 72.0
+    permission_mode: str = "default"
+    max_frame_bytes: int = 1024 * 1024
+    max_text_chars: int = 100_000
+    rate_burst: int = 100
+    rate_per_second: float = 20.0
+    agent_idle_seconds: float = 600.0
+    stop_grace_seconds: float = 3.0
+    allowed_hosts: tuple[str, ...] = ()
+    demo_delay: float = 1.0
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "swe-swe.sqlite3"
+
+    @property
+    def vault_dir(self) -> Path:
+        return self.data_dir / "vault"

@@ -1,0 +1,44 @@
+"""Every error the server can answer with, named in one place (see docs/protocol.md)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorCode(str, enum.Enum):
+    """Wire error codes of protocol v1, shared by WebSocket frames and HTTP bodies."""
+
+    BAD_JSON = "bad_json"
+    BAD_FRAME = "bad_frame"
+    UNKNOWN_TYPE = "unknown_type"
+    TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"
+    NOT_FOUND = "not_found"
+    PROTOCOL = "protocol"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.BAD_JSON: 400,
+    ErrorCode.BAD_FRAME: 400,
+    ErrorCode.UNKNOWN_TYPE: 400,
+    ErrorCode.PROTOCOL: 400,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.FORBIDDEN: 403,
+}
+
+
+class ProtocolError(Exception):
+    """A refused frame or request. `message` is shown to users: no paths, ids or stderr."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code.value, "message": self.message}

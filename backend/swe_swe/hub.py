@@ -1,0 +1,55 @@
+"""Per conversation: append an event to the log, commit, then fan it out to every attached socket."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Protocol
+
+from swe_swe.store import LoggedEvent, Store
+
+
+class Subscriber(Protocol):
+    """A socket attached to a conversation. Offers never block: a slow subscriber drops itself."""
+
+    def offer_event(self, event: LoggedEvent) -> None: ...
+
+    def offer_frame(self, frame: str) -> None: ...
+
+    def offer_close(self, code: int, reason: str) -> None: ...
+
+
+class Hub:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+
+    def attach(self, conversation_id: str, subscriber: Subscriber) -> None:
+        self._subscribers[conversation_id].add(subscriber)
+
+    def detach(self, conversation_id: str, subscriber: Subscriber) -> None:
+        subscribers = self._subscribers.get(conversation_id)
+        if subscribers is None:
+            return
+        subscribers.discard(subscriber)
+        if not subscribers:
+            del self._subscribers[conversation_id]
+
+    def subscribers(self, conversation_id: str) -> list[Subscriber]:
+        return list(self._subscribers.get(conversation_id, ()))
+
+    def append(self, conversation_id: str, kind: str, data: dict[str, Any]) -> LoggedEvent:
+        """Commit first (I2), then send."""
+        event = self.store.append_event(conversation_id, kind, data)
+        self.publish(conversation_id, event)
+        return event
+
+    def publish(self, conversation_id: str, event: LoggedEvent) -> None:
+        for subscriber in self.subscribers(conversation_id):
+            subscriber.offer_event(event)
+
+    def publish_frame(self, conversation_id: str, frame: str) -> None:
+        for subscriber in self.subscribers(conversation_id):
+            subscriber.offer_frame(frame)
+
+    def connection_count(self) -> int:
+        return sum(len(s) for s in self._subscribers.values())

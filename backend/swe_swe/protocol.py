@@ -1,0 +1,147 @@
+"""Protocol v1 client frames: parsing and validation into plain values (see docs/protocol.md)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from swe_swe.errors import ErrorCode, ProtocolError
+
+PROTOCOL_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Hello:
+    client_id: str
+    conversation_id: str | None
+    last_seq: int
+    agent_session_id: str | None
+
+
+@dataclass(frozen=True)
+class Send:
+    client_msg_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class Recover:
+    action: str
+
+
+@dataclass(frozen=True)
+class Ping:
+    ts: int
+
+
+@dataclass(frozen=True)
+class Pong:
+    ts: int
+
+
+ClientFrame = Hello | Send | Stop | Recover | Ping | Pong
+
+
+def is_uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def _bad(message: str) -> ProtocolError:
+    return ProtocolError(ErrorCode.BAD_FRAME, message)
+
+
+def _require_int(obj: dict[str, Any], name: str, minimum: int = 0) -> int:
+    value = obj.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise _bad(f"'{name}' must be an integer ≥ {minimum}")
+    return value
+
+
+def _optional_uuid(obj: dict[str, Any], name: str) -> str | None:
+    value = obj.get(name)
+    if value is None:
+        return None
+    if not is_uuid(value):
+        raise _bad(f"'{name}' must be a UUID or null")
+    return value.lower()
+
+
+def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
+    """The `send` rules, shared with `POST /api/conversations/{id}/messages`."""
+    client_msg_id = obj.get("client_msg_id")
+    if not is_uuid(client_msg_id):
+        raise _bad("'client_msg_id' must be a UUID")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise _bad("'text' must be a non-empty string")
+    if len(text) > max_text_chars:
+        raise ProtocolError(ErrorCode.TOO_LARGE, f"the message is longer than {max_text_chars} characters")
+    return Send(client_msg_id=client_msg_id.lower(), text=text)
+
+
+def decode_json_object(raw: str | bytes) -> dict[str, Any]:
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ProtocolError(ErrorCode.BAD_JSON, "the frame is not valid JSON") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(ErrorCode.BAD_FRAME, "a frame must be a JSON object")
+    return obj
+
+
+def parse_client_frame(raw: str | bytes, max_text_chars: int) -> ClientFrame:
+    obj = decode_json_object(raw)
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise _bad("'type' is missing")
+    if kind == "hello":
+        return _parse_hello(obj)
+    if kind == "send":
+        return parse_message_fields(obj, max_text_chars)
+    if kind == "stop":
+        return Stop()
+    if kind == "recover":
+        action = obj.get("action")
+        if action not in ("retry", "new"):
+            raise _bad("'action' must be \"retry\" or \"new\"")
+        return Recover(action=action)
+    if kind == "ping":
+        return Ping(ts=_require_int(obj, "ts"))
+    if kind == "pong":
+        return Pong(ts=_require_int(obj, "ts"))
+    raise ProtocolError(ErrorCode.UNKNOWN_TYPE, "unknown frame type")
+
+
+def _parse_hello(obj: dict[str, Any]) -> Hello:
+    if obj.get("protocol") != PROTOCOL_VERSION:
+        raise ProtocolError(ErrorCode.PROTOCOL, f"unsupported protocol version; this server speaks {PROTOCOL_VERSION}")
+    client_id = obj.get("client_id")
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 200:
+        raise _bad("'client_id' must be a non-empty string")
+    return Hello(
+        client_id=client_id,
+        conversation_id=_optional_uuid(obj, "conversation_id"),
+        last_seq=_require_int(obj, "last_seq"),
+        agent_session_id=_optional_uuid(obj, "agent_session_id"),
+    )
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return orjson.dumps(frame).decode()
+
+
+def error_frame(error: ProtocolError) -> str:
+    return encode({"type": "error", **error.as_dict()})

@@ -1,0 +1,82 @@
+"""Who may talk to the server: the token, and the Origin/Host checks that stop cross-site
+WebSocket hijacking and DNS rebinding (any web page could otherwise run commands here)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
+
+TOKEN_COOKIE = "swe_swe_token"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def load_or_create_token(data_dir: Path, given: str) -> str:
+    """A token is always required: the given one, else the one kept in the data dir, else a new one."""
+    if given:
+        return given
+    path = data_dir / "token"
+    if path.exists():
+        saved = path.read_text().strip()
+        if saved:
+            return saved
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return token
+
+
+def token_matches(expected: str, offered: str | None) -> bool:
+    if not offered:
+        return False
+    return hmac.compare_digest(expected.encode(), offered.encode())
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def allowed_host_names(bind_host: str, extra: tuple[str, ...]) -> frozenset[str]:
+    """Names a browser may legitimately use to reach us; anything else smells of DNS rebinding."""
+    names = set(LOOPBACK_NAMES) | {name.lower() for name in extra}
+    if bind_host not in ("0.0.0.0", "::", ""):
+        names.add(bind_host.lower())
+        return frozenset(names)
+    names.add(socket.gethostname().lower())
+    try:
+        names.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None))
+    except OSError:
+        pass
+    return frozenset(names)
+
+
+def split_host(host_header: str) -> str:
+    """'127.0.0.1:7000' → '127.0.0.1'; '[::1]:7000' → '::1'."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_allowed(host_header: str | None, allowed: frozenset[str]) -> bool:
+    if not host_header:
+        return False
+    return split_host(host_header) in allowed
+
+
+def origin_allowed(origin: str | None, host_header: str | None) -> bool:
+    """No Origin (not a browser) is fine; a browser's Origin must be this very server."""
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not host_header:
+        return False
+    return parts.netloc.lower() == host_header.strip().lower()

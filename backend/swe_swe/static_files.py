@@ -1,0 +1,65 @@
+"""Serving the PWA shell: the page, its modules, the manifest, icons and `/sw.js`.
+
+In a wheel the files live in `swe_swe/static/`; in a source checkout they are the repo's own
+`pwa/` and `service-worker/` folders, so an editable install serves what you edit.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from sanic import Blueprint, Request
+from sanic.exceptions import NotFound
+from sanic.response import HTTPResponse, file
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONTENT_TYPES = {
+    ".webmanifest": "application/manifest+json",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+}
+
+
+def locate(folder: str) -> Path:
+    packaged = PACKAGE_DIR / "static" / folder
+    if packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parents[1] / folder
+
+
+def make_blueprint() -> Blueprint:
+    pwa_dir = locate("pwa")
+    sw_dir = locate("service-worker")
+    bp = Blueprint("static_files")
+
+    async def send(path: Path, cache: str) -> HTTPResponse:
+        if not path.is_file():
+            raise NotFound("not found")
+        content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+        return await file(path, mime_type=content_type, headers=headers)
+
+    @bp.get("/sw.js")
+    async def service_worker(request: Request) -> HTTPResponse:
+        response = await send(sw_dir / "sw.js", "no-cache")
+        response.headers["Service-Worker-Allowed"] = "/"
+        return response
+
+    @bp.get("/")
+    async def index(request: Request) -> HTTPResponse:
+        return await send(pwa_dir / "index.html", "no-cache")
+
+    @bp.get("/<path:path>")
+    async def asset(request: Request, path: str) -> HTTPResponse:
+        target = (pwa_dir / path).resolve()
+        if not target.is_relative_to(pwa_dir.resolve()) or not target.is_file() or "/tests/" in f"/{path}":
+            raise NotFound("not found")
+        return await send(target, "no-cache")
+
+    return bp

@@ -1,0 +1,343 @@
+"""The durable truth: conversations, their gap-free event logs and agent runs, in SQLite via peewee.
+
+Every write is one short synchronous transaction on the event loop's thread. Nothing awaits inside
+`db.atomic()`: all coroutines share one connection, so an await inside a transaction could let another
+coroutine's write be rolled back with it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+    fn,
+)
+
+SCHEMA_VERSION = 1
+
+database = DatabaseProxy()
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+class SchemaInfo(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Conversation(BaseModel):
+    id = CharField(primary_key=True)
+    title = TextField(default="")
+    agent = CharField()
+    agent_session_id = CharField(null=True)
+    status = CharField(default="idle")
+    head_seq = IntegerField(default=0)
+    created_at = IntegerField()
+    last_active_at = IntegerField()
+
+
+class Event(BaseModel):
+    conversation_id = CharField()
+    seq = IntegerField()
+    kind = CharField()
+    ts = IntegerField()
+    data = TextField()
+    client_msg_id = CharField(null=True)
+
+    class Meta:
+        indexes = (
+            (("conversation_id", "seq"), True),
+            (("conversation_id", "client_msg_id"), True),
+        )
+
+
+class AgentRun(BaseModel):
+    conversation_id = CharField(index=True)
+    message_seq = IntegerField()
+    pid = IntegerField(null=True)
+    started_at = IntegerField()
+    ended_at = IntegerField(null=True)
+    exit_code = IntegerField(null=True)
+    outcome = CharField(null=True)
+    resumed = BooleanField(default=False)
+    fallback = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("conversation_id", "message_seq"), True),)
+
+
+class RecoveryStep(BaseModel):
+    """One validation, restore or fallback of an agent session, kept for debugging."""
+
+    conversation_id = CharField(index=True)
+    ts = IntegerField()
+    agent_session_id = CharField(null=True)
+    step = CharField()
+    outcome = CharField()
+    detail = TextField(default="")
+
+
+MODELS = [SchemaInfo, Conversation, Event, AgentRun, RecoveryStep]
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event as stored; `data_json` is kept serialized so replay never re-encodes it."""
+
+    seq: int
+    kind: str
+    ts: int
+    data_json: str
+
+    def frame(self) -> str:
+        return (
+            f'{{"type":"event","seq":{self.seq},"kind":"{self.kind}",'
+            f'"ts":{self.ts},"data":{self.data_json}}}'
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind, "ts": self.ts, "data": orjson.loads(self.data_json)}
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    seq: int
+    duplicate: bool
+    event: LoggedEvent | None
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    seq: int
+    client_msg_id: str
+    text: str
+
+
+class SchemaTooNew(RuntimeError):
+    pass
+
+
+class Store:
+    """Owns the SQLite file. One instance per process."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = SqliteDatabase(
+            self.path,
+            pragmas={"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": 5000},
+        )
+        database.initialize(self.db)
+        self.db.connect(reuse_if_open=True)
+        self._migrate()
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    def _migrate(self) -> None:
+        """Create or upgrade the schema. Each future version adds one step here."""
+        with self.db.atomic():
+            self.db.create_tables(MODELS, safe=True)
+            row = SchemaInfo.get_or_none(SchemaInfo.key == "schema_version")
+            if row is None:
+                SchemaInfo.create(key="schema_version", value=str(SCHEMA_VERSION))
+                return
+            version = int(row.value)
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(f"database schema {version} is newer than this release ({SCHEMA_VERSION})")
+
+    # conversations
+
+    def create_conversation(self, agent: str, agent_session_id: str | None = None) -> Conversation:
+        ts = now_ms()
+        with self.db.atomic():
+            return Conversation.create(
+                id=str(uuid.uuid4()),
+                agent=agent,
+                agent_session_id=agent_session_id,
+                created_at=ts,
+                last_active_at=ts,
+            )
+
+    def get_conversation(self, conversation_id: str) -> Conversation | None:
+        return Conversation.get_or_none(Conversation.id == conversation_id)
+
+    def list_conversations(self) -> list[Conversation]:
+        query = Conversation.select().order_by(Conversation.last_active_at.desc(), Conversation.created_at.desc())
+        return list(query)
+
+    def set_status(self, conversation_id: str, status: str) -> None:
+        with self.db.atomic():
+            Conversation.update(status=status).where(Conversation.id == conversation_id).execute()
+
+    def set_agent_session(self, conversation_id: str, agent_session_id: str | None) -> None:
+        with self.db.atomic():
+            Conversation.update(agent_session_id=agent_session_id).where(
+                Conversation.id == conversation_id
+            ).execute()
+
+    def expire_inactive(self, older_than_ms: int) -> list[str]:
+        """Mark idle conversations untouched since `older_than_ms` as expired; returns their ids."""
+        query = Conversation.select(Conversation.id).where(
+            Conversation.last_active_at < older_than_ms,
+            Conversation.status.in_(["idle", "interrupted"]),
+        )
+        ids = [row.id for row in query]
+        if ids:
+            with self.db.atomic():
+                Conversation.update(status="expired").where(Conversation.id.in_(ids)).execute()
+        return ids
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        with self.db.atomic():
+            Event.delete().where(Event.conversation_id == conversation_id).execute()
+            AgentRun.delete().where(AgentRun.conversation_id == conversation_id).execute()
+            RecoveryStep.delete().where(RecoveryStep.conversation_id == conversation_id).execute()
+            Conversation.delete().where(Conversation.id == conversation_id).execute()
+
+    # the event log
+
+    def append_event(self, conversation_id: str, kind: str, data: dict[str, Any]) -> LoggedEvent:
+        with self.db.atomic():
+            return self._append(conversation_id, kind, data, None)
+
+    def _append(
+        self, conversation_id: str, kind: str, data: dict[str, Any], client_msg_id: str | None
+    ) -> LoggedEvent:
+        """Must run inside a transaction: reads and bumps head_seq so seqs stay gap-free."""
+        conversation = Conversation.get(Conversation.id == conversation_id)
+        seq = conversation.head_seq + 1
+        ts = now_ms()
+        data_json = orjson.dumps(data).decode()
+        Event.create(
+            conversation_id=conversation_id,
+            seq=seq,
+            kind=kind,
+            ts=ts,
+            data=data_json,
+            client_msg_id=client_msg_id,
+        )
+        Conversation.update(head_seq=seq, last_active_at=ts).where(Conversation.id == conversation_id).execute()
+        return LoggedEvent(seq=seq, kind=kind, ts=ts, data_json=data_json)
+
+    def add_user_message(self, conversation_id: str, client_msg_id: str, text: str) -> StoredMessage:
+        """Store a user message once per client_msg_id; a repeat returns the first one's seq."""
+        with self.db.atomic():
+            existing = Event.get_or_none(
+                (Event.conversation_id == conversation_id) & (Event.client_msg_id == client_msg_id)
+            )
+            if existing is not None:
+                return StoredMessage(seq=existing.seq, duplicate=True, event=None)
+            event = self._append(
+                conversation_id, "user_message", {"client_msg_id": client_msg_id, "text": text}, client_msg_id
+            )
+            conversation = Conversation.get(Conversation.id == conversation_id)
+            updates: dict[Any, Any] = {}
+            if not conversation.title:
+                updates[Conversation.title] = " ".join(text.split())[:80]
+            if conversation.status == "expired":
+                updates[Conversation.status] = "idle"
+            if updates:
+                Conversation.update(updates).where(Conversation.id == conversation_id).execute()
+            return StoredMessage(seq=event.seq, duplicate=False, event=event)
+
+    def events_after(self, conversation_id: str, after: int, limit: int) -> list[LoggedEvent]:
+        rows = (
+            Event.select(Event.seq, Event.kind, Event.ts, Event.data)
+            .where((Event.conversation_id == conversation_id) & (Event.seq > after))
+            .order_by(Event.seq)
+            .limit(limit)
+            .tuples()
+        )
+        return [LoggedEvent(seq=seq, kind=kind, ts=ts, data_json=data) for seq, kind, ts, data in rows]
+
+    def head_seq(self, conversation_id: str) -> int:
+        conversation = self.get_conversation(conversation_id)
+        return conversation.head_seq if conversation else 0
+
+    # runs
+
+    def next_pending_message(self, conversation_id: str) -> PendingMessage | None:
+        """The oldest user message that no run has taken yet (turns run in stored order)."""
+        last_taken = (
+            AgentRun.select(fn.MAX(AgentRun.message_seq)).where(AgentRun.conversation_id == conversation_id).scalar()
+        ) or 0
+        row = (
+            Event.select(Event.seq, Event.data)
+            .where(
+                (Event.conversation_id == conversation_id)
+                & (Event.kind == "user_message")
+                & (Event.seq > last_taken)
+            )
+            .order_by(Event.seq)
+            .first()
+        )
+        if row is None:
+            return None
+        data = orjson.loads(row.data)
+        return PendingMessage(seq=row.seq, client_msg_id=data["client_msg_id"], text=data["text"])
+
+    def conversations_with_pending_messages(self) -> list[str]:
+        return [c.id for c in Conversation.select(Conversation.id) if self.next_pending_message(c.id)]
+
+    def start_run(self, conversation_id: str, message_seq: int, resumed: bool) -> AgentRun:
+        with self.db.atomic():
+            run = AgentRun.create(
+                conversation_id=conversation_id, message_seq=message_seq, started_at=now_ms(), resumed=resumed
+            )
+            Conversation.update(status="running").where(Conversation.id == conversation_id).execute()
+            return run
+
+    def update_run(self, run_id: int, **fields: Any) -> None:
+        with self.db.atomic():
+            AgentRun.update(**fields).where(AgentRun.id == run_id).execute()
+
+    def finish_run(self, run_id: int, outcome: str, exit_code: int | None) -> None:
+        self.update_run(run_id, outcome=outcome, exit_code=exit_code, ended_at=now_ms())
+
+    def unfinished_runs(self) -> list[AgentRun]:
+        return list(AgentRun.select().where(AgentRun.ended_at.is_null()))
+
+    def runs(self, conversation_id: str) -> list[AgentRun]:
+        return list(AgentRun.select().where(AgentRun.conversation_id == conversation_id).order_by(AgentRun.id))
+
+    # recovery history
+
+    def record_recovery(
+        self, conversation_id: str, agent_session_id: str | None, step: str, outcome: str, detail: str = ""
+    ) -> None:
+        with self.db.atomic():
+            RecoveryStep.create(
+                conversation_id=conversation_id,
+                ts=now_ms(),
+                agent_session_id=agent_session_id,
+                step=step,
+                outcome=outcome,
+                detail=detail,
+            )
+
+    def recovery_history(self, conversation_id: str) -> list[RecoveryStep]:
+        return list(
+            RecoveryStep.select().where(RecoveryStep.conversation_id == conversation_id).order_by(RecoveryStep.id)
+        )

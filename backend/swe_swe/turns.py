@@ -1,0 +1,156 @@
+"""Runs turns: one FIFO per conversation, fed from the log, independent of any socket (I3).
+
+A message is "pending" while no AgentRun has taken it; a worker task per conversation takes the
+oldest pending message, hands it to the agent, logs `run_started`/`run_finished`, and goes on until
+nothing is pending. After a restart the same rule picks up messages that never started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from swe_swe import protocol
+from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult
+from swe_swe.hub import Hub
+from swe_swe.store import Store
+
+log = logging.getLogger("swe_swe.turns")
+
+
+class RunSink:
+    """The TurnSink of one turn: every report becomes a logged event or a store update."""
+
+    def __init__(self, runner: TurnRunner, conversation_id: str, run_id: int | None) -> None:
+        self.runner = runner
+        self.conversation_id = conversation_id
+        self.run_id = run_id
+        self.started = False
+
+    def log(self, kind: str, data: dict[str, Any]) -> None:
+        self.runner.hub.append(self.conversation_id, kind, data)
+
+    def partial(self, data: dict[str, Any]) -> None:
+        self.runner.hub.publish_frame(self.conversation_id, protocol.encode({"type": "partial", "data": data}))
+
+    def run_started(self, resumed: bool, fallback: bool = False) -> None:
+        if self.started:
+            return
+        self.started = True
+        if self.run_id is not None:
+            self.runner.store.update_run(self.run_id, resumed=resumed, fallback=fallback)
+        self.log("run_started", {"resumed": resumed})
+
+    def agent_session_changed(self, agent_session_id: str | None) -> None:
+        self.runner.store.set_agent_session(self.conversation_id, agent_session_id)
+
+    def process_started(self, pid: int) -> None:
+        if self.run_id is not None:
+            self.runner.store.update_run(self.run_id, pid=pid)
+
+    def recovery(self, agent_session_id: str | None, step: str, outcome: str, detail: str = "") -> None:
+        self.runner.store.record_recovery(self.conversation_id, agent_session_id, step, outcome, detail)
+
+    def history(self) -> list[tuple[str, dict[str, Any]]]:
+        events = self.runner.store.events_after(self.conversation_id, 0, 1_000_000)
+        return [(e.kind, e.as_dict()["data"]) for e in events]
+
+
+class TurnRunner:
+    def __init__(self, store: Store, hub: Hub, agent: Agent) -> None:
+        self.store = store
+        self.hub = hub
+        self.agent = agent
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._running: set[str] = set()
+
+    def is_busy(self, conversation_id: str) -> bool:
+        return conversation_id in self._workers
+
+    def kick(self, conversation_id: str) -> None:
+        """Make sure a worker drains this conversation's pending messages."""
+        if conversation_id in self._workers:
+            return
+        task = asyncio.get_running_loop().create_task(self._work(conversation_id))
+        self._workers[conversation_id] = task
+        task.add_done_callback(lambda _t: self._workers.pop(conversation_id, None))
+
+    async def _work(self, conversation_id: str) -> None:
+        try:
+            while True:
+                message = self.store.next_pending_message(conversation_id)
+                conversation = self.store.get_conversation(conversation_id)
+                if message is None or conversation is None:
+                    break
+                await self._run_one(conversation_id, conversation.agent_session_id, message.seq, message.text)
+        finally:
+            conversation = self.store.get_conversation(conversation_id)
+            if conversation is not None and conversation.status == "running":
+                self.store.set_status(conversation_id, "idle")
+
+    async def _run_one(self, conversation_id: str, agent_session_id: str | None, seq: int, text: str) -> None:
+        run = self.store.start_run(conversation_id, seq, resumed=False)
+        sink = RunSink(self, conversation_id, run.id)
+        self._running.add(conversation_id)
+        try:
+            result = await self.agent.run_turn(ConversationRef(conversation_id, agent_session_id), Turn(seq, text), sink)
+        except asyncio.CancelledError:
+            result = TurnResult(RunOutcome.INTERRUPTED, None)
+            self._finish(sink, run.id, result)
+            raise
+        except Exception:
+            log.exception("turn of conversation %s failed", conversation_id)
+            sink.log("notice", {"level": "error", "text": "The agent failed unexpectedly. Send your message again to retry."})
+            result = TurnResult(RunOutcome.ERROR, None)
+        finally:
+            self._running.discard(conversation_id)
+        self._finish(sink, run.id, result)
+
+    def _finish(self, sink: RunSink, run_id: int, result: TurnResult) -> None:
+        sink.run_started(resumed=False)
+        self.store.finish_run(run_id, result.outcome.value, result.exit_code)
+        sink.log("run_finished", {"outcome": result.outcome.value, "exit_code": result.exit_code})
+        if result.outcome is RunOutcome.INTERRUPTED:
+            self.store.set_status(sink.conversation_id, "interrupted")
+
+    async def stop(self, conversation_id: str) -> None:
+        """`stop`: end the running turn; queued messages still run after it."""
+        if conversation_id in self._running:
+            await self.agent.stop_turn(conversation_id)
+
+    async def recover(self, conversation_id: str, action: str) -> None:
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            return
+        sink = RunSink(self, conversation_id, None)
+        sink.started = True
+        await self.agent.recover(ConversationRef(conversation_id, conversation.agent_session_id), action, sink)
+        self.kick(conversation_id)
+
+    def mark_interrupted_runs(self) -> None:
+        """At start-up: runs cut off by a crash or restart end `interrupted`, never retried by themselves."""
+        for run in self.store.unfinished_runs():
+            self.store.finish_run(run.id, RunOutcome.INTERRUPTED.value, None)
+            self.hub.append(run.conversation_id, "run_finished", {"outcome": "interrupted", "exit_code": None})
+            self.hub.append(
+                run.conversation_id,
+                "notice",
+                {"level": "warning", "text": "The server restarted while the agent was working, so that turn was cut off. Send it again to retry."},
+            )
+            self.store.set_status(run.conversation_id, "interrupted")
+
+    def resume_pending(self) -> None:
+        for conversation_id in self.store.conversations_with_pending_messages():
+            self.kick(conversation_id)
+
+    async def shutdown(self) -> None:
+        """Server stop: cut running turns (they end `interrupted`) and stop every process."""
+        for task in list(self._workers.values()):
+            task.cancel()
+        for task in list(self._workers.values()):
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        await self.agent.shutdown()

@@ -1,0 +1,79 @@
+"""kill -9 and restart: nothing acknowledged is lost, the cut turn says so, queued turns run (I1, I3)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from server_process import ServerProcess
+from ws_client import Client, run_finished
+
+
+def test_kill_9_mid_turn_then_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data_dir=data).start()
+    port = server.port
+
+    async def before() -> tuple[str, list[str]]:
+        client = await Client.connect(server.ws_url)
+        welcome = await client.hello()
+        ids = [await client.send_message("first"), await client.send_message("second")]
+        acks = [await client.recv_type("ack"), await client.recv_type("ack")]
+        assert [a["client_msg_id"] for a in acks] == ids
+        await client.wait_event(lambda e: e["kind"] == "run_started")
+        server.kill()
+        return welcome["conversation_id"], ids
+
+    conversation_id, ids = asyncio.run(before())
+    server = ServerProcess(data_dir=data, port=port).start()
+    try:
+        async def after() -> None:
+            client = await Client.connect(server.ws_url)
+            welcome = await client.hello(conversation_id, 0)
+            finished = await client.wait_event(run_finished)
+            assert finished["data"] == {"outcome": "interrupted", "exit_code": None}
+            messages = [e["data"]["client_msg_id"] for e in client.events if e["kind"] == "user_message"]
+            assert messages == ids
+            # the second message never started before the crash: it runs now, by itself
+            second = await client.wait_event(lambda e: run_finished(e) and e["seq"] > finished["seq"])
+            assert second["data"]["outcome"] == "ok"
+            assert welcome["status"] in ("interrupted", "running")
+            assert any(e["kind"] == "notice" and "cut off" in e["data"]["text"] for e in client.events)
+            await client.send_message("third")
+            third = await client.wait_event(lambda e: run_finished(e) and e["seq"] > second["seq"])
+            assert third["data"]["outcome"] == "ok"
+            assert [e["seq"] for e in client.events] == list(range(1, len(client.events) + 1))
+            await client.close()
+
+        asyncio.run(after())
+    finally:
+        server.terminate()
+
+
+def test_sigterm_mid_turn_marks_it_interrupted(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data_dir=data).start()
+    port = server.port
+
+    async def before() -> str:
+        client = await Client.connect(server.ws_url)
+        welcome = await client.hello()
+        await client.send_message("long work")
+        await client.wait_event(lambda e: e["kind"] == "run_started")
+        server.terminate()
+        return welcome["conversation_id"]
+
+    conversation_id = asyncio.run(before())
+    server = ServerProcess(data_dir=data, port=port).start()
+    try:
+        async def after() -> None:
+            client = await Client.connect(server.ws_url)
+            welcome = await client.hello(conversation_id, 0)
+            assert welcome["status"] == "interrupted"
+            finished = [e for e in client.events if run_finished(e)]
+            assert [e["data"]["outcome"] for e in finished] == ["interrupted"]
+            await client.close()
+
+        asyncio.run(after())
+    finally:
+        server.terminate()

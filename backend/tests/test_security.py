@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from swe_swe import security
+
+
+def test_token_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = security.load_or_create_token(tmp_path, "")
+    assert len(first) >= 24
+    assert security.load_or_create_token(tmp_path, "") == first
+    assert (tmp_path / "token").stat().st_mode & 0o777 == 0o600
+    assert security.load_or_create_token(tmp_path, "given") == "given"
+
+
+def test_token_matching() -> None:
+    assert security.token_matches("abc", "abc")
+    assert not security.token_matches("abc", "abd")
+    assert not security.token_matches("abc", None)
+    assert security.bearer_token("Bearer xyz") == "xyz"
+    assert security.bearer_token("Basic xyz") is None
+
+
+def test_hosts_and_origins() -> None:
+    allowed = security.allowed_host_names("127.0.0.1", ())
+    assert security.host_allowed("127.0.0.1:7000", allowed)
+    assert security.host_allowed("localhost:7000", allowed)
+    assert security.host_allowed("[::1]:7000", allowed)
+    assert not security.host_allowed("evil.example:7000", allowed)
+    assert not security.host_allowed(None, allowed)
+    assert security.origin_allowed(None, "127.0.0.1:7000")
+    assert security.origin_allowed("http://127.0.0.1:7000", "127.0.0.1:7000")
+    assert not security.origin_allowed("http://evil.example", "127.0.0.1:7000")
+    assert not security.origin_allowed("http://127.0.0.1:7001", "127.0.0.1:7000")
+    assert not security.origin_allowed("null", "127.0.0.1:7000")
