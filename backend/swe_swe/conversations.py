@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from swe_swe.agents.base import Agent, ConversationRef
+from swe_swe.agents.base import Agent
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.hub import Hub
 from swe_swe.store import Conversation, Store, StoredMessage, now_ms
-from swe_swe.turns import TurnRunner
+from swe_swe.turns import TurnRunner, conversation_ref
 
 log = logging.getLogger("swe_swe.conversations")
 
@@ -57,7 +57,7 @@ class Conversations:
         conversation = self.require(conversation_id)
         await self.runner.stop(conversation_id)
         await self.agent.close(conversation_id)
-        self.agent.forget(ConversationRef(conversation.id, conversation.agent_session_id))
+        self.agent.forget(conversation_ref(conversation))
         for subscriber in self.hub.subscribers(conversation_id):
             subscriber.offer_close(4004, "conversation deleted")
         self.store.delete_conversation(conversation_id)

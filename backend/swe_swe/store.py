@@ -49,6 +49,7 @@ class Conversation(BaseModel):
     title = TextField(default="")
     agent = CharField()
     agent_session_id = CharField(null=True)
+    lost_agent_session_id = CharField(null=True)
     status = CharField(default="idle")
     head_seq = IntegerField(default=0)
     created_at = IntegerField()
@@ -194,6 +195,13 @@ class Store:
     def set_agent_session(self, conversation_id: str, agent_session_id: str | None) -> None:
         with self.db.atomic():
             Conversation.update(agent_session_id=agent_session_id).where(
+                Conversation.id == conversation_id
+            ).execute()
+
+    def set_lost_agent_session(self, conversation_id: str, agent_session_id: str | None) -> None:
+        """Remember the session a fallback replaced, so `recover retry` can try it again."""
+        with self.db.atomic():
+            Conversation.update(lost_agent_session_id=agent_session_id).where(
                 Conversation.id == conversation_id
             ).execute()
 

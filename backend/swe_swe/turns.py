@@ -14,9 +14,14 @@ from typing import Any
 from swe_swe import protocol
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult
 from swe_swe.hub import Hub
-from swe_swe.store import Store
+from swe_swe.store import Conversation, Store
 
 log = logging.getLogger("swe_swe.turns")
+HISTORY_EVENTS = 2000
+
+
+def conversation_ref(conversation: Conversation) -> ConversationRef:
+    return ConversationRef(conversation.id, conversation.agent_session_id, conversation.lost_agent_session_id)
 
 
 class RunSink:
@@ -45,6 +50,9 @@ class RunSink:
     def agent_session_changed(self, agent_session_id: str | None) -> None:
         self.runner.store.set_agent_session(self.conversation_id, agent_session_id)
 
+    def lost_agent_session(self, agent_session_id: str | None) -> None:
+        self.runner.store.set_lost_agent_session(self.conversation_id, agent_session_id)
+
     def process_started(self, pid: int) -> None:
         if self.run_id is not None:
             self.runner.store.update_run(self.run_id, pid=pid)
@@ -52,8 +60,10 @@ class RunSink:
     def recovery(self, agent_session_id: str | None, step: str, outcome: str, detail: str = "") -> None:
         self.runner.store.record_recovery(self.conversation_id, agent_session_id, step, outcome, detail)
 
-    def history(self) -> list[tuple[str, dict[str, Any]]]:
-        events = self.runner.store.events_after(self.conversation_id, 0, 1_000_000)
+    def history(self, before_seq: int) -> list[tuple[str, dict[str, Any]]]:
+        """The latest events before `before_seq` (bounded), for a recap."""
+        after = max(0, before_seq - 1 - HISTORY_EVENTS)
+        events = self.runner.store.events_after(self.conversation_id, after, before_seq - 1 - after)
         return [(e.kind, e.as_dict()["data"]) for e in events]
 
 
@@ -83,18 +93,19 @@ class TurnRunner:
                 conversation = self.store.get_conversation(conversation_id)
                 if message is None or conversation is None:
                     break
-                await self._run_one(conversation_id, conversation.agent_session_id, message.seq, message.text)
+                await self._run_one(conversation, message.seq, message.text)
         finally:
             conversation = self.store.get_conversation(conversation_id)
             if conversation is not None and conversation.status == "running":
                 self.store.set_status(conversation_id, "idle")
 
-    async def _run_one(self, conversation_id: str, agent_session_id: str | None, seq: int, text: str) -> None:
+    async def _run_one(self, conversation: Conversation, seq: int, text: str) -> None:
+        conversation_id = conversation.id
         run = self.store.start_run(conversation_id, seq, resumed=False)
         sink = RunSink(self, conversation_id, run.id)
         self._running.add(conversation_id)
         try:
-            result = await self.agent.run_turn(ConversationRef(conversation_id, agent_session_id), Turn(seq, text), sink)
+            result = await self.agent.run_turn(conversation_ref(conversation), Turn(seq, text), sink)
         except asyncio.CancelledError:
             result = TurnResult(RunOutcome.INTERRUPTED, None)
             self._finish(sink, run.id, result)
@@ -125,7 +136,7 @@ class TurnRunner:
             return
         sink = RunSink(self, conversation_id, None)
         sink.started = True
-        await self.agent.recover(ConversationRef(conversation_id, conversation.agent_session_id), action, sink)
+        await self.agent.recover(conversation_ref(conversation), action, sink)
         self.kick(conversation_id)
 
     def mark_interrupted_runs(self) -> None:

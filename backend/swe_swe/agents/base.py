@@ -27,6 +27,7 @@ class TurnResult:
 class ConversationRef:
     id: str
     agent_session_id: str | None
+    lost_agent_session_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,13 @@ class TurnSink(Protocol):
 
     def agent_session_changed(self, agent_session_id: str | None) -> None: ...
 
+    def lost_agent_session(self, agent_session_id: str | None) -> None: ...
+
     def process_started(self, pid: int) -> None: ...
 
     def recovery(self, agent_session_id: str | None, step: str, outcome: str, detail: str = "") -> None: ...
 
-    def history(self) -> list[tuple[str, dict[str, Any]]]: ...
+    def history(self, before_seq: int) -> list[tuple[str, dict[str, Any]]]: ...
 
 
 class Agent(abc.ABC):

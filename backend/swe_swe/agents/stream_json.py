@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,14 @@ class StreamJsonPool:
         self._live[conversation_id] = live
         return live
 
-    async def exchange(self, conversation_id: str, text: str, sink: TurnSink) -> Exchange:
-        """Write one turn and read events until its `result` (or until the process ends)."""
+    async def exchange(
+        self, conversation_id: str, text: str, sink: TurnSink, hide: Callable[[dict[str, Any]], bool] | None = None
+    ) -> Exchange:
+        """Write one turn and read events until its `result` (or until the process ends).
+
+        `hide` keeps an event out of the log (the claude adapter hides the CLI's own
+        "No conversation found" result, which it recovers from).
+        """
         live = self._live[conversation_id]
         if live.idle_timer:
             live.idle_timer.cancel()
@@ -94,7 +100,7 @@ class StreamJsonPool:
         live.stop_requested = False
         exchange = Exchange(result=TurnResult(RunOutcome.ERROR, None))
         if await live.process.write_line(user_turn_line(text)):
-            await self._read_until_result(live, sink, exchange)
+            await self._read_until_result(live, sink, exchange, hide or _show_all)
         if exchange.result_event is None:
             exit_code = await live.process.wait(self.stop_grace)
             if exit_code is None:
@@ -107,7 +113,9 @@ class StreamJsonPool:
             self._arm_idle_timer(conversation_id, live)
         return exchange
 
-    async def _read_until_result(self, live: LiveProcess, sink: TurnSink, exchange: Exchange) -> None:
+    async def _read_until_result(
+        self, live: LiveProcess, sink: TurnSink, exchange: Exchange, hide: Callable[[dict[str, Any]], bool]
+    ) -> None:
         while True:
             line = await live.process.read_line()
             if line is None:
@@ -119,8 +127,9 @@ class StreamJsonPool:
                 sink.partial(event)
                 continue
             self._note_session_id(live, event, sink)
-            sink.log("agent", event)
-            if isinstance(event.get("uuid"), str):
+            if not hide(event):
+                sink.log("agent", event)
+            if event.get("type") in ("assistant", "user") and isinstance(event.get("uuid"), str):
                 exchange.last_uuid = event["uuid"]
             if event.get("type") == "result":
                 exchange.result_event = event
@@ -169,6 +178,10 @@ class StreamJsonPool:
         for conversation_id in ids:
             with contextlib.suppress(Exception):
                 await self.close(conversation_id)
+
+
+def _show_all(event: dict[str, Any]) -> bool:
+    return False
 
 
 def _parse_event(line: bytes) -> dict[str, Any] | None:

@@ -1,0 +1,263 @@
+"""The `claude` adapter: the real Claude Code CLI, with session validation, vault restore and fallback.
+
+Before every turn the transcript the CLI will resume is checked (a cached stat). A missing one is
+put back from the vault (`session_lost {recovery: restored}`); if the vault has none, a new agent
+session answers the message with a recap of the conversation in its system prompt
+(`session_lost {recovery: new_session}` + `session_started {fallback: true}`). The same recovery
+runs when the CLI itself says "No conversation found", so no race can leave a client stuck (I4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from swe_swe import claude_home
+from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+from swe_swe.agents.stream_json import Exchange, StreamJsonPool
+from swe_swe.config import Config
+from swe_swe.recap import build_recap
+from swe_swe.transcripts import TranscriptState, TranscriptValidator, contains_uuid
+from swe_swe.vault import Vault
+
+log = logging.getLogger("swe_swe.agents.claude")
+
+SESSION_MISSING = "No conversation found with session ID"
+VAULT_WAIT_SECONDS = 3.0
+LOST_REASON = "The agent's saved session could not be found on this machine."
+RECAP_CHARS = 8000
+
+
+class SessionStep:
+    """Names of the recovery history's steps and outcomes (see docs/sessions.md)."""
+
+    VALIDATE = "validate"
+    RESTORE = "restore"
+    FALLBACK = "fallback"
+    RUNTIME_GUARD = "runtime_guard"
+    RETRY = "retry"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How the next process starts: which session, resumed or new, and an optional recap."""
+
+    session_id: str
+    resume: bool
+    recap: str = ""
+
+
+def is_session_missing(exchange: Exchange) -> bool:
+    if any(SESSION_MISSING in e for e in exchange.errors):
+        return True
+    return exchange.result_event is None and SESSION_MISSING in exchange.stderr
+
+
+def _hide_session_missing(event: dict[str, Any]) -> bool:
+    errors = event.get("errors")
+    return event.get("type") == "result" and isinstance(errors, list) and any(SESSION_MISSING in str(e) for e in errors)
+
+
+class ClaudeAgent(Agent):
+    name = "claude"
+
+    def __init__(self, config: Config, claude_bin: str) -> None:
+        self.config = config
+        self.claude_bin = claude_bin
+        self.pool = StreamJsonPool(config.agent_idle_seconds, config.stop_grace_seconds)
+        self.validator = TranscriptValidator()
+        self.vault = Vault(config.vault_dir)
+        self.env = dict(os.environ)
+        self._vault_saves: dict[str, asyncio.Task[None]] = {}
+
+    # where things are
+
+    def transcript(self, session_id: str) -> Path:
+        return claude_home.transcript_path(claude_home.config_dir(self.env), self.config.workdir, session_id)
+
+    def argv(self, launch: Launch) -> list[str]:
+        argv = [
+            self.claude_bin, "-p",
+            "--input-format", "stream-json", "--output-format", "stream-json",
+            "--verbose", "--replay-user-messages",
+            f"--permission-mode={self.config.permission_mode}",
+        ]
+        argv += ["--resume", launch.session_id] if launch.resume else ["--session-id", launch.session_id]
+        if launch.recap:
+            argv += ["--append-system-prompt", launch.recap]
+        return argv
+
+    # validation and recovery
+
+    def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink) -> bool:
+        """True when the CLI can resume `session_id` now, restoring it from the vault if needed."""
+        if not claude_home.is_session_id(session_id):
+            sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
+            return False
+        path = self.transcript(session_id)
+        state = self.validator.check(path)
+        if state is TranscriptState.RESUMABLE:
+            return True
+        sink.recovery(session_id, SessionStep.VALIDATE, state.value)
+        if self.vault.restore(session_id, path) and self.validator.check(path) is TranscriptState.RESUMABLE:
+            sink.recovery(session_id, SessionStep.RESTORE, "restored")
+            log.warning("conversation %s: transcript of %s was %s; restored from the vault", conversation_id, session_id, state.value)
+            return True
+        sink.recovery(session_id, SessionStep.RESTORE, "no_copy")
+        return False
+
+    def fallback_launch(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> Launch:
+        recap = build_recap(sink.history(before_seq=turn.message_seq), RECAP_CHARS)
+        new_id = str(uuid.uuid4())
+        sink.recovery(conversation.agent_session_id, SessionStep.FALLBACK, "new_session", f"recap {len(recap)} chars")
+        sink.lost_agent_session(conversation.agent_session_id)
+        sink.agent_session_changed(new_id)
+        sink.log("session_lost", {"reason": LOST_REASON, "recovery": "new_session"})
+        sink.log("session_started", {"fallback": True})
+        return Launch(new_id, resume=False, recap=recap)
+
+    async def plan_launch(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> Launch | None:
+        """None: the live process goes on. Otherwise how to start the next one."""
+        await self._finish_vault_save(conversation.id)
+        session_id = conversation.agent_session_id
+        live = self.pool.get(conversation.id)
+        if session_id is None:
+            new_id = str(uuid.uuid4())
+            sink.agent_session_changed(new_id)
+            sink.log("session_started", {"fallback": False})
+            return Launch(new_id, resume=False)
+        transcript_was_fine = self.validator.check(self.transcript(session_id)) is TranscriptState.RESUMABLE
+        if self.ensure_resumable(conversation.id, session_id, sink):
+            if not transcript_was_fine:
+                sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
+            return None if live is not None else Launch(session_id, resume=True)
+        await self.pool.close(conversation.id)
+        return self.fallback_launch(conversation, turn, sink)
+
+    # turns
+
+    async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> TurnResult:
+        launch = await self.plan_launch(conversation, turn, sink)
+        exchange = await self._exchange(conversation, launch, turn, sink)
+        if is_session_missing(exchange) and not self.pool.get(conversation.id):
+            exchange = await self._guard(conversation, launch, turn, sink)
+        self._report(exchange, sink)
+        if exchange.result.outcome is RunOutcome.OK and self.pool.get(conversation.id):
+            live = self.pool.get(conversation.id)
+            assert live is not None
+            self._start_vault_save(conversation.id, live.agent_session_id, exchange.last_uuid)
+        return exchange.result
+
+    async def _exchange(self, conversation: ConversationRef, launch: Launch | None, turn: Turn, sink: TurnSink) -> Exchange:
+        if launch is not None:
+            live = await self.pool.spawn(conversation.id, self.argv(launch), self.config.workdir, self.env, launch.session_id)
+            sink.process_started(live.process.pid)
+        resumed = launch is None or launch.resume
+        sink.run_started(resumed=resumed, fallback=bool(launch and launch.recap))
+        return await self.pool.exchange(conversation.id, turn.text, sink, hide=_hide_session_missing)
+
+    async def _guard(self, conversation: ConversationRef, launch: Launch | None, turn: Turn, sink: TurnSink) -> Exchange:
+        """The CLI refused the session although it looked fine: restore or fall back, once."""
+        session_id = launch.session_id if launch else conversation.agent_session_id
+        sink.recovery(session_id, SessionStep.RUNTIME_GUARD, "session_missing")
+        log.warning("conversation %s: the CLI could not find session %s", conversation.id, session_id)
+        if session_id:
+            self.validator.forget(self.transcript(session_id))
+        if session_id and self.vault.has(session_id) and self.vault.restore(session_id, self.transcript(session_id), force=True):
+            sink.recovery(session_id, SessionStep.RESTORE, "restored")
+            sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
+            retry = await self._exchange(conversation, Launch(session_id, resume=True), turn, sink)
+            if not is_session_missing(retry):
+                return retry
+        fallback = self.fallback_launch(ConversationRef(conversation.id, session_id), turn, sink)
+        return await self._exchange(conversation, fallback, turn, sink)
+
+    def _report(self, exchange: Exchange, sink: TurnSink) -> None:
+        """Tell the user plainly what went wrong; details go to the server log only."""
+        result = exchange.result_event or {}
+        denials = result.get("permission_denials") or []
+        if denials:
+            tools = sorted({str(d.get("tool_name", "a tool")) for d in denials if isinstance(d, dict)})
+            sink.log("notice", {"level": "warning", "text": (
+                f"The agent was not allowed to use {', '.join(tools)}. Tools that need approval are refused "
+                f"in permission mode '{self.config.permission_mode}'; restart swe-swe with another "
+                "--permission-mode (for example acceptEdits) to allow them.")})
+        if exchange.result.outcome is not RunOutcome.ERROR:
+            return
+        if exchange.result_event is None:
+            log.warning("claude exited with %s; stderr tail: %s", exchange.result.exit_code, exchange.stderr[-2000:])
+            sink.log("notice", {"level": "error", "text": (
+                f"The agent stopped unexpectedly (exit code {exchange.result.exit_code}). "
+                "Your next message starts it again.")})
+        else:
+            sink.log("notice", {"level": "error", "text": "The agent reported an error for this turn (shown above). You can send your message again."})
+
+    # vault
+
+    def _start_vault_save(self, conversation_id: str, session_id: str | None, last_uuid: str | None) -> None:
+        if not session_id or not claude_home.is_session_id(session_id):
+            return
+        task = asyncio.get_running_loop().create_task(self._save_when_written(session_id, last_uuid))
+        self._vault_saves[conversation_id] = task
+
+    async def _save_when_written(self, session_id: str, last_uuid: str | None) -> None:
+        """The CLI writes the turn a moment after `result`: wait for its last line, then copy."""
+        path = self.transcript(session_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + VAULT_WAIT_SECONDS
+        while last_uuid and not contains_uuid(path, last_uuid) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        if self.validator.check(path) is TranscriptState.RESUMABLE:
+            saved = self.vault.save(session_id, path)
+            log.info("vault copy of %s %s", session_id, "updated" if saved else "kept")
+
+    async def _finish_vault_save(self, conversation_id: str) -> None:
+        task = self._vault_saves.pop(conversation_id, None)
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await task
+
+    # user actions and lifecycle
+
+    async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
+        if action == "new":
+            await self.pool.close(conversation.id)
+            sink.recovery(conversation.agent_session_id, SessionStep.NEW, "clean_session")
+            sink.lost_agent_session(conversation.agent_session_id)
+            sink.agent_session_changed(None)
+            sink.log("notice", {"level": "info", "text": "The next message starts a new agent session, without the earlier context."})
+            return
+        old = conversation.lost_agent_session_id
+        if old and self.ensure_resumable(conversation.id, old, sink):
+            await self.pool.close(conversation.id)
+            sink.recovery(old, SessionStep.RETRY, "back")
+            sink.agent_session_changed(old)
+            sink.lost_agent_session(None)
+            sink.log("notice", {"level": "info", "text": "The earlier agent session is back; the conversation continues with it."})
+            return
+        sink.recovery(old, SessionStep.RETRY, "still_missing")
+        sink.log("notice", {"level": "warning", "text": "The earlier agent session is still not available; the conversation goes on with the current one."})
+
+    async def stop_turn(self, conversation_id: str) -> None:
+        await self.pool.stop_turn(conversation_id)
+
+    async def close(self, conversation_id: str) -> None:
+        await self._finish_vault_save(conversation_id)
+        await self.pool.close(conversation_id)
+
+    def forget(self, conversation: ConversationRef) -> None:
+        for session_id in (conversation.agent_session_id, conversation.lost_agent_session_id):
+            if session_id and claude_home.is_session_id(session_id):
+                self.vault.delete(session_id)
+
+    async def shutdown(self) -> None:
+        for conversation_id in list(self._vault_saves):
+            await self._finish_vault_save(conversation_id)
+        await self.pool.shutdown()
