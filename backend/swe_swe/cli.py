@@ -42,6 +42,8 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
                    help="hours of inactivity after which a conversation's agent process is released")
     p.add_argument("--permission-mode", choices=PERMISSION_MODES, default=_env(env, "permission-mode", defaults.permission_mode),
                    help="passed to claude; in print mode gated tools are denied, not asked")
+    p.add_argument("--agent-idle", type=float, default=float(_env(env, "agent-idle", str(defaults.agent_idle_seconds))),
+                   help="seconds an agent process may sit idle before it is closed (the next turn resumes it)")
     p.add_argument("--max-frame-bytes", type=int, default=int(_env(env, "max-frame-bytes", str(defaults.max_frame_bytes))))
     p.add_argument("--allowed-host", action="append", default=[h for h in _env(env, "allowed-hosts", "").split(",") if h],
                    help="an extra host name browsers may use to reach this server (repeatable)")
@@ -62,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         session_timeout_hours=args.session_timeout,
         permission_mode=args.permission_mode,
         max_frame_bytes=args.max_frame_bytes,
+        agent_idle_seconds=args.agent_idle,
         allowed_hosts=tuple(args.allowed_host),
         demo_delay=float(os.environ.get("SWE_SWE_DEMO_DELAY", "1")),
     )

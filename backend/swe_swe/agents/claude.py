@@ -146,7 +146,8 @@ class ClaudeAgent(Agent):
     async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> TurnResult:
         launch = await self.plan_launch(conversation, turn, sink)
         exchange = await self._exchange(conversation, launch, turn, sink)
-        if is_session_missing(exchange) and not self.pool.get(conversation.id):
+        if is_session_missing(exchange):
+            await self.pool.close(conversation.id)
             exchange = await self._guard(conversation, launch, turn, sink)
         self._report(exchange, sink)
         if exchange.result.outcome is RunOutcome.OK and self.pool.get(conversation.id):
