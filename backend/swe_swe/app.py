@@ -8,7 +8,7 @@ import itertools
 import logging
 from urllib.parse import urlencode
 
-from sanic import Request, Sanic, Websocket, json
+from sanic import Request, Sanic, Websocket
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, redirect
 

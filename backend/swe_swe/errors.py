@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class ErrorCode(str, enum.Enum):
+class ErrorCode(enum.StrEnum):
     """Wire error codes of protocol v1, shared by WebSocket frames and HTTP bodies."""
 
     BAD_JSON = "bad_json"

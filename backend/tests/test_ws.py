@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import websockets
+
 from server_process import ServerProcess
 from ws_client import Client, run_finished
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
-class RunOutcome(str, enum.Enum):
+class RunOutcome(enum.StrEnum):
     """How a turn ended (`run_finished.outcome`)."""
 
     OK = "ok"

@@ -112,7 +112,7 @@ class AgentProcess:
         """Reap the process; None if it is still running after `timeout` seconds."""
         try:
             code = await asyncio.wait_for(self._proc.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(asyncio.shield(self._stderr_task), 1.0)
