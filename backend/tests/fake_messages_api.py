@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -163,7 +164,7 @@ def message_json(reply: Reply) -> dict[str, Any]:
 
 def sse_events(reply: Reply) -> list[tuple[str, dict[str, Any]]]:
     """The server-sent events of one streamed answer, in the order the real API sends them."""
-    start = {"id": _message_id(), "type": "message", "role": "assistant", "model": MODEL, "content": [],
+    start: dict[str, Any] = {"id": _message_id(), "type": "message", "role": "assistant", "model": MODEL, "content": [],
              "stop_reason": None, "stop_sequence": None, "usage": _usage()}
     events: list[tuple[str, dict[str, Any]]] = [("message_start", {"type": "message_start", "message": start})]
     block = _content_block(reply)
@@ -193,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Silent: the CLI makes several requests a turn and tests read `.requests` instead."""
 
     def _path(self) -> str:
@@ -234,15 +235,15 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return  # the CLI was interrupted mid-stream: expected in tests that stop a turn
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         self._send_json({})
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         path = self._path()
         body = self._read_json()
         if path.endswith("/v1/messages/count_tokens"):
@@ -258,12 +259,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send_json(message_json(reply))
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._read_json()
         self._send_json({})
 
-    do_PATCH = do_PUT
-    do_DELETE = do_GET
+    def do_PATCH(self) -> None:
+        self.do_PUT()
+
+    def do_DELETE(self) -> None:
+        self._send_json({})
 
 
 class _Server(ThreadingHTTPServer):
@@ -303,9 +307,19 @@ class FakeMessagesAPI:
         return self._server.requests
 
     def start(self) -> FakeMessagesAPI:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-messages-api", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-messages-api",
+                                        daemon=True)
         self._thread.start()
         return self
+
+    def serve_forever(self) -> None:
+        """Serve on the calling thread (script mode) until interrupted."""
+        try:
+            self._server.serve_forever(0.05)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -326,13 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=None, help="seconds between streamed deltas")
     args = parser.parse_args(argv)
     api = FakeMessagesAPI(port=args.port, delay_s=args.delay)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"PORT {api.port}", flush=True)
-    try:
-        api._server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        api._server.server_close()
+    api.serve_forever()
     return 0
 
 
