@@ -23,7 +23,7 @@ from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnRe
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool
 from swe_swe.config import Config
 from swe_swe.recap import build_recap
-from swe_swe.transcripts import TranscriptState, TranscriptValidator, contains_uuid
+from swe_swe.transcripts import TranscriptState, TranscriptValidator, wait_for_uuid
 from swe_swe.vault import Vault
 
 log = logging.getLogger("swe_swe.agents.claude")
@@ -211,10 +211,8 @@ class ClaudeAgent(Agent):
     async def _save_when_written(self, session_id: str, last_uuid: str | None) -> None:
         """The CLI writes the turn a moment after `result`: wait for its last line, then copy."""
         path = self.transcript(session_id)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + VAULT_WAIT_SECONDS
-        while last_uuid and not contains_uuid(path, last_uuid) and loop.time() < deadline:
-            await asyncio.sleep(0.05)
+        if last_uuid:
+            await wait_for_uuid(path, last_uuid, VAULT_WAIT_SECONDS)
         if self.validator.check(path) is TranscriptState.RESUMABLE:
             saved = self.vault.save(session_id, path)
             log.info("vault copy of %s %s", session_id, "updated" if saved else "kept")
