@@ -1,0 +1,231 @@
+"""Browser tests of the PWA: Debian's Chromium driven by Playwright (sync API), against the real server
+with the demo agent. Run on their own: `python -m pytest e2e` (pytest-playwright's sync fixtures and
+asyncio tests do not mix in one process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "e2e" / "artifacts"
+CHROMIUM = os.environ.get("SWE_SWE_CHROMIUM", "/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]}
+    if Path(CHROMIUM).exists():
+        args["executable_path"] = CHROMIUM
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "service_workers": "allow"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A real swe-swe server (demo agent) in a subprocess."""
+
+    port: int
+    data_dir: Path
+    token: str = "e2e-token-0123456789"
+    demo_delay: str = "0.4"
+    proc: subprocess.Popen[str] | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_path = self.data_dir / "server.log"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def login_url(self) -> str:
+        return f"{self.base_url}/?token={self.token}"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO / "backend") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            "SWE_SWE_DEMO_DELAY": self.demo_delay,
+        }
+        argv = [sys.executable, "-m", "swe_swe", "--agent", "demo", "--port", str(self.port),
+                "--data-dir", str(self.data_dir), "--token", self.token, "--ping-interval", "1"]
+        log = open(self.log_path, "a")  # noqa: SIM115 - kept open for the process's life
+        self.proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"swe-swe exited early:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/api/health", timeout=1) as r:
+                    if json.load(r).get("ok"):
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"swe-swe did not become healthy:\n{self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """A crash: SIGKILL, no goodbye to anyone."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    # the HTTP API, authorised with the bearer token
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method, headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as r:
+            return json.load(r)
+
+    def events(self, conversation_id: str) -> list[dict[str, Any]]:
+        return self.api("GET", f"/api/conversations/{conversation_id}/events?after=0")["events"]
+
+    def user_texts(self, conversation_id: str) -> list[str]:
+        return [e["data"]["text"] for e in self.events(conversation_id) if e["kind"] == "user_message"]
+
+
+def _make_server(tmp: Path) -> Server:
+    server = Server(port=free_port(), data_dir=tmp)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def server() -> Server:
+    """One server for the whole run (tests use their own conversations)."""
+    with tempfile.TemporaryDirectory(prefix="swe-swe-e2e-") as tmp:
+        s = _make_server(Path(tmp))
+        try:
+            yield s
+        finally:
+            s.stop()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            (ARTIFACTS / "server.log").write_text(s.log_path.read_text(errors="replace"))
+
+
+@pytest.fixture()
+def make_server() -> Any:
+    """Servers of the test's own, for tests that kill or restart them or need a slower agent."""
+    made: list[Server] = []
+    dirs: list[tempfile.TemporaryDirectory[str]] = []
+
+    def make(demo_delay: str = "0.4") -> Server:
+        tmp = tempfile.TemporaryDirectory(prefix="swe-swe-e2e-own-")
+        dirs.append(tmp)
+        s = Server(port=free_port(), data_dir=Path(tmp.name), demo_delay=demo_delay)
+        s.start()
+        made.append(s)
+        return s
+
+    try:
+        yield make
+    finally:
+        for s in made:
+            s.stop()
+        for d in dirs:
+            d.cleanup()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+# ---- helpers used by the tests
+
+def open_app(page: Any, server: Server, route: str = "#/new") -> None:
+    """Sign in with the printed link, then wait until the app runs under its service worker.
+    By default in a new conversation of its own (tests share one server)."""
+    page.goto(server.login_url + route)
+    page.wait_for_function("() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def app_state(page: Any) -> dict[str, Any]:
+    return page.evaluate("() => window.sweSwe.state")
+
+
+def wait_phase(page: Any, phase: str, timeout: float = 15000) -> None:
+    page.wait_for_function("(p) => window.sweSwe.state.phase === p", arg=phase, timeout=timeout)
+
+
+def send_message(page: Any, text: str) -> None:
+    page.fill("#input", text)
+    page.click("#send")
+
+
+def wait_results(page: Any, count: int, timeout: float = 20000) -> None:
+    """Wait until `count` agent turns have finished (result lines shown)."""
+    page.wait_for_function("(n) => document.querySelectorAll('#log li.result').length >= n", arg=count, timeout=timeout)
+
+
+def converse(page: Any, text: str) -> None:
+    """Send a message and wait for the agent's turn to finish."""
+    before = page.evaluate("() => document.querySelectorAll('#log li.result').length")
+    send_message(page, text)
+    wait_results(page, before + 1)
+    page.wait_for_function("() => window.sweSwe.state.status === 'idle'")
+
+
+def eventually(check: Any, timeout: float = 15.0, interval: float = 0.1) -> Any:
+    """Poll `check()` until it returns something truthy (for conditions outside the page)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s (last value: {value!r})")
+        time.sleep(interval)
+
+
+def conversation_id(page: Any) -> str:
+    cid = app_state(page)["conversation_id"]
+    assert cid and not cid.startswith("new-"), cid
+    return cid

@@ -1,0 +1,57 @@
+// The HTTP API (docs/protocol.md). The token rides in an HttpOnly cookie the page cannot read:
+// a 200 from /api/conversations is how the page learns it is signed in.
+
+/**
+ * @typedef {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number}} ConversationSummary
+ * @typedef {{ok: true, value: any} | {ok: false, reason: 'unauthorized'|'offline'|'not_found'|'error', status?: number, message: string}} ApiResult
+ */
+
+/**
+ * @param {string} path
+ * @param {RequestInit} [init]
+ * @returns {Promise<ApiResult>}
+ */
+export async function call(path, init = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...init,
+      headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers ?? {}) },
+    });
+  } catch {
+    return { ok: false, reason: 'offline', message: 'No connection to the server.' };
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    /* not JSON */
+  }
+  if (response.ok) return { ok: true, value: body };
+  const message = body?.error?.message ?? `The server answered ${response.status}.`;
+  if (response.status === 401) return { ok: false, reason: 'unauthorized', status: 401, message };
+  if (response.status === 404) return { ok: false, reason: 'not_found', status: 404, message };
+  return { ok: false, reason: 'error', status: response.status, message };
+}
+
+/** @returns {Promise<ApiResult>} value: {conversations: ConversationSummary[]} */
+export function listConversations() {
+  return call('/api/conversations');
+}
+
+/** @param {string} id @returns {Promise<ApiResult>} */
+export function conversationDetails(id) {
+  return call(`/api/conversations/${encodeURIComponent(id)}`);
+}
+
+/** @param {string} id @returns {Promise<ApiResult>} */
+export function deleteConversation(id) {
+  return call(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** @returns {Promise<ApiResult>} */
+export function health() {
+  return call('/api/health');
+}

@@ -1,0 +1,193 @@
+// Outbox rules: which queued messages to send, when they count as delivered, when they expire.
+// Pure: the entries live in IndexedDB (db.js, read by the service worker too); this module only decides.
+//
+// Life of an entry: created (in IndexedDB before anything is sent) → sent on a socket (maybe many
+// times, one per connection) → acked (acked_seq set: the server stored it) → removed once the
+// conversation's log holds that seq. A message whose user_message event is seen in the log is done too.
+
+/** Queued messages older than this wait for the user's choice (send anyway / discard). */
+export const DEFAULT_EXPIRY_MS = 60 * 60 * 1000;
+/** The server's default limit for a message's text. */
+export const MAX_TEXT_CHARS = 100000;
+/** A tab that does not hold the flush lock still sends an entry left unacked this long (the leader may be asleep). */
+export const STALE_FOR_FOLLOWER_MS = 8000;
+
+/**
+ * @typedef {object} OutboxEntry
+ * @property {string} client_msg_id   UUID, the idempotency key
+ * @property {string} conversation_id server id, or a local "new-…" id until the server names it
+ * @property {string} text
+ * @property {number} created_at
+ * @property {number} sent_count      how many times it went out (sockets or HTTP)
+ * @property {number|null} last_sent_at
+ * @property {number|null} acked_seq  the seq the server stored it as
+ * @property {boolean} send_anyway    the user chose to send it although it expired
+ * @property {string|null} refused    the server refused it (message shown to the user)
+ */
+
+/** @typedef {'queued'|'sending'|'acked'|'expired'|'refused'} EntryState */
+
+/**
+ * @param {string} text
+ * @param {number} [maxChars]
+ * @returns {{ok: true, text: string} | {ok: false, error: string}}
+ */
+export function validateText(text, maxChars = MAX_TEXT_CHARS) {
+  if (typeof text !== 'string' || text.trim() === '') return { ok: false, error: 'The message is empty.' };
+  if (text.length > maxChars) {
+    return { ok: false, error: `The message is too long (${text.length.toLocaleString('en')} of at most ${maxChars.toLocaleString('en')} characters).` };
+  }
+  return { ok: true, text };
+}
+
+/**
+ * @param {{conversation_id: string, text: string, now: number, id: string}} args
+ * @returns {OutboxEntry}
+ */
+export function createEntry({ conversation_id, text, now, id }) {
+  return {
+    client_msg_id: id,
+    conversation_id,
+    text,
+    created_at: now,
+    sent_count: 0,
+    last_sent_at: null,
+    acked_seq: null,
+    send_anyway: false,
+    refused: null,
+  };
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @param {number} now
+ * @param {number} expiryMs  0 or less: never expires
+ */
+export function isExpired(entry, now, expiryMs) {
+  if (entry.send_anyway || entry.acked_seq != null || expiryMs <= 0) return false;
+  return now - entry.created_at > expiryMs;
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @param {{now: number, expiryMs: number, inFlight?: Set<string>}} ctx
+ * @returns {EntryState}
+ */
+export function entryState(entry, { now, expiryMs, inFlight }) {
+  if (entry.acked_seq != null) return 'acked';
+  if (entry.refused) return 'refused';
+  if (isExpired(entry, now, expiryMs)) return 'expired';
+  if (inFlight?.has(entry.client_msg_id)) return 'sending';
+  return 'queued';
+}
+
+/**
+ * The entries to send now on a fresh or live connection, oldest first.
+ * @param {OutboxEntry[]} entries
+ * @param {{now: number, expiryMs: number, inFlight: Set<string>, leader: boolean, staleMs?: number}} ctx
+ *   inFlight: ids already sent on this connection and not yet acked (never sent twice on one socket)
+ *   leader: this tab holds the flush lock; followers only send entries left unacked for `staleMs`
+ * @returns {OutboxEntry[]}
+ */
+export function toSend(entries, ctx) {
+  const stale = ctx.staleMs ?? STALE_FOR_FOLLOWER_MS;
+  return sortEntries(entries).filter((e) => {
+    if (entryState(e, ctx) !== 'queued') return false;
+    if (ctx.leader) return true;
+    return ctx.now - Math.max(e.created_at, e.last_sent_at ?? 0) >= stale;
+  });
+}
+
+/** @param {OutboxEntry[]} entries */
+export function sortEntries(entries) {
+  return [...entries].sort((a, b) => a.created_at - b.created_at || (a.client_msg_id < b.client_msg_id ? -1 : 1));
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @param {number} now
+ * @returns {OutboxEntry}
+ */
+export function markSent(entry, now) {
+  return { ...entry, sent_count: entry.sent_count + 1, last_sent_at: now };
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @param {number} seq
+ * @returns {OutboxEntry}
+ */
+export function markAcked(entry, seq) {
+  return { ...entry, acked_seq: seq, refused: null };
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @param {string} message
+ * @returns {OutboxEntry}
+ */
+export function markRefused(entry, message) {
+  return { ...entry, refused: message || 'The server refused this message.' };
+}
+
+/**
+ * The user chose "Send anyway" (an expired entry) or "Try again" (a refused one).
+ * @param {OutboxEntry} entry
+ * @returns {OutboxEntry}
+ */
+export function sendAnyway(entry) {
+  return { ...entry, send_anyway: true, refused: null };
+}
+
+/**
+ * An entry is finished, and may leave the outbox, once the log holds it.
+ * @param {OutboxEntry} entry
+ * @param {number} lastSeq     the highest seq applied locally
+ * @param {Set<string>} loggedIds client_msg_ids of the user_message events applied locally
+ */
+export function isDone(entry, lastSeq, loggedIds) {
+  if (loggedIds.has(entry.client_msg_id)) return true;
+  return entry.acked_seq != null && entry.acked_seq <= lastSeq;
+}
+
+/**
+ * Which unacked message a refusal answers. The error frame names no message, but the server answers
+ * frames in order, so an error that follows our sends belongs to the oldest send still waiting.
+ * Only codes that judge a message's content are attributed.
+ * @param {string} code
+ * @param {string[]} awaiting client_msg_ids sent on this connection, not yet acked, in send order
+ * @returns {string|null}
+ */
+export function refusedBy(code, awaiting) {
+  if (code !== 'bad_frame' && code !== 'too_large') return null;
+  return awaiting.length ? awaiting[0] : null;
+}
+
+/**
+ * "2 messages waiting to send" and friends.
+ * @param {OutboxEntry[]} entries  entries of one conversation, done ones already removed
+ * @param {{now: number, expiryMs: number, connected: boolean}} ctx
+ * @returns {{waiting: number, expired: number, refused: number, text: string}}
+ */
+export function queueSummary(entries, ctx) {
+  let waiting = 0, expired = 0, refused = 0;
+  for (const e of entries) {
+    const s = entryState(e, ctx);
+    if (s === 'queued' || s === 'sending') waiting++;
+    else if (s === 'expired') expired++;
+    else if (s === 'refused') refused++;
+  }
+  const parts = [];
+  if (waiting && !ctx.connected) parts.push(`${plural(waiting, 'message')} waiting to send`);
+  if (expired) parts.push(`${plural(expired, 'message')} not sent: queued too long`);
+  if (refused) parts.push(`${plural(refused, 'message')} refused by the server`);
+  return { waiting, expired, refused, text: parts.join(' · ') };
+}
+
+/**
+ * @param {number} n
+ * @param {string} word
+ */
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,193 @@
+// The conversation pane: renders the view model incrementally, keeps the reader's place, shows
+// "new messages below" instead of yanking the view when the reader has scrolled up.
+
+import { clear, h } from './dom.js';
+import { renderItem, renderPending } from './items.js';
+import { renderMarkdown } from './markdown-dom.js';
+
+const BOTTOM_SLACK_PX = 48;
+
+export class ConversationView {
+  /**
+   * @param {{scroller: HTMLElement, log: HTMLElement, live: HTMLElement, pending: HTMLElement,
+   *   newBelow: HTMLElement, empty: HTMLElement}} els
+   */
+  constructor(els) {
+    this.els = els;
+    /** @type {Map<string, {rev: number, el: HTMLElement}>} */
+    this.rendered = new Map();
+    this.ctx = { connected: false };
+    this.stickToBottom = true;
+    els.scroller.addEventListener('scroll', () => {
+      this.stickToBottom = this.isAtBottom();
+      if (this.stickToBottom) this.setNewBelow(false);
+    }, { passive: true });
+    els.newBelow.addEventListener('click', () => this.scrollToBottom(true));
+    // content that grows under a reader at the bottom (images, fonts, details opening) keeps them there
+    if (typeof ResizeObserver === 'function') {
+      // (and the keyboard opening, which shrinks the scroller, does not hide the last message)
+      const ro = new ResizeObserver(() => {
+        if (this.stickToBottom) this.scrollToBottom(false);
+      });
+      ro.observe(els.log);
+      ro.observe(els.pending);
+      ro.observe(els.scroller);
+    }
+  }
+
+  isAtBottom() {
+    const s = this.els.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight <= BOTTOM_SLACK_PX;
+  }
+
+  /** @param {boolean} smooth */
+  scrollToBottom(smooth) {
+    const s = this.els.scroller;
+    s.scrollTo({ top: s.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+    this.stickToBottom = true;
+    this.setNewBelow(false);
+  }
+
+  /** @param {boolean} on */
+  setNewBelow(on) {
+    this.els.newBelow.hidden = !on;
+  }
+
+  /**
+   * Render a whole model (a conversation opened, or reset).
+   * @param {import('../view-model.js').ConversationModel} model
+   */
+  reset(model) {
+    clear(this.els.log);
+    this.rendered.clear();
+    const frag = document.createDocumentFragment();
+    for (const item of model.items) {
+      const el = renderItem(item, this.ctx);
+      this.rendered.set(item.key, { rev: item.rev, el });
+      frag.appendChild(el);
+    }
+    this.els.log.appendChild(frag);
+    this.renderLive(model);
+    this.setNewBelow(false);
+  }
+
+  /**
+   * Apply a model's changes; keeps the reader's place.
+   * @param {import('../view-model.js').ConversationModel} model
+   * @param {{changed: Set<string>, appended: boolean, live: boolean}} changes
+   * @returns {boolean} whether something new was appended
+   */
+  update(model, changes) {
+    const wasAtBottom = this.stickToBottom || this.isAtBottom();
+    let appended = false;
+    for (const key of changes.changed) {
+      const item = model.byKey.get(key);
+      if (!item) continue;
+      const known = this.rendered.get(key);
+      if (known && known.rev === item.rev) continue;
+      const el = renderItem(item, this.ctx);
+      if (known) {
+        keepOpenState(known.el, el);
+        known.el.replaceWith(el);
+      } else {
+        this.els.log.appendChild(el);
+        appended = true;
+      }
+      this.rendered.set(key, { rev: item.rev, el });
+    }
+    if (changes.live) this.renderLive(model);
+    if (wasAtBottom) this.scrollToBottom(false);
+    else if (appended || changes.live) this.setNewBelow(true);
+    return appended;
+  }
+
+  /**
+   * Re-render items whose look depends on the connection (recovery buttons).
+   * @param {import('../view-model.js').ConversationModel} model
+   * @param {boolean} connected
+   */
+  setConnected(model, connected) {
+    if (this.ctx.connected === connected) return;
+    this.ctx = { connected };
+    for (const item of model.items) {
+      if (item.kind !== 'session' || !item.actionable) continue;
+      const known = this.rendered.get(item.key);
+      if (!known) continue;
+      const el = renderItem(item, this.ctx);
+      known.el.replaceWith(el);
+      known.el = el;
+    }
+  }
+
+  /** @param {import('../view-model.js').ConversationModel} model */
+  renderLive(model) {
+    clear(this.els.live);
+    if (model.live && model.live.text) {
+      this.els.live.appendChild(h('div', { class: 'msg agent live' }, h('div', { class: 'bubble md' }, renderMarkdown(model.live.text))));
+    }
+  }
+
+  /**
+   * @param {{entry: import('../outbox.js').OutboxEntry, state: import('../outbox.js').EntryState}[]} rows
+   */
+  renderPending(rows) {
+    const wasAtBottom = this.stickToBottom || this.isAtBottom();
+    clear(this.els.pending);
+    for (const { entry, state } of rows) this.els.pending.appendChild(renderPending(entry, state, this.ctx));
+    if (wasAtBottom) this.scrollToBottom(false);
+  }
+
+  /** @param {boolean} empty */
+  setEmpty(empty) {
+    this.els.empty.hidden = !empty;
+  }
+
+  /**
+   * Where the reader is, to put them back there after a reload: the first visible item and its offset.
+   * @returns {{at_bottom: boolean, anchor_key: string|null, anchor_offset: number, scroll_top: number}}
+   */
+  captureScroll() {
+    const s = this.els.scroller;
+    const top = s.getBoundingClientRect().top;
+    let anchor = null;
+    let offset = 0;
+    for (const el of /** @type {HTMLElement[]} */ (Array.from(this.els.log.children))) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom > top + 1) {
+        anchor = el.dataset.key ?? null;
+        offset = r.top - top;
+        break;
+      }
+    }
+    return { at_bottom: this.isAtBottom(), anchor_key: anchor, anchor_offset: Math.round(offset), scroll_top: Math.round(s.scrollTop) };
+  }
+
+  /**
+   * @param {{at_bottom: boolean, anchor_key: string|null, anchor_offset: number, scroll_top: number}|undefined} view
+   */
+  restoreScroll(view) {
+    const s = this.els.scroller;
+    if (!view || view.at_bottom) {
+      this.scrollToBottom(false);
+      return;
+    }
+    const el = view.anchor_key ? this.rendered.get(view.anchor_key)?.el : null;
+    if (el) {
+      s.scrollTop += el.getBoundingClientRect().top - s.getBoundingClientRect().top - view.anchor_offset;
+    } else {
+      s.scrollTop = view.scroll_top;
+    }
+    this.stickToBottom = this.isAtBottom();
+  }
+}
+
+/**
+ * A re-rendered item keeps its <details> open if the reader had opened it.
+ * @param {HTMLElement} from
+ * @param {HTMLElement} to
+ */
+function keepOpenState(from, to) {
+  const a = from.querySelectorAll('details');
+  const b = to.querySelectorAll('details');
+  a.forEach((d, i) => { if (d.open && b[i]) b[i].open = true; });
+}

@@ -1,0 +1,119 @@
+// One view item (pwa/js/view-model.js) → one <li>. Buttons carry data-action; the app delegates clicks.
+
+import { h, icon } from './dom.js';
+import { renderMarkdown } from './markdown-dom.js';
+import { formatClock } from '../format.js';
+
+const RESULT_PREVIEW_CHARS = 4000;
+
+/**
+ * @param {import('../view-model.js').ViewItem} item
+ * @param {{connected: boolean}} ctx
+ * @returns {HTMLElement}
+ */
+export function renderItem(item, ctx) {
+  const base = { 'data-key': item.key, 'data-seq': String(item.seq) };
+  switch (item.kind) {
+    case 'user':
+      return h('li', { ...base, class: `msg user turn-${item.turn}` },
+        h('div', { class: 'bubble', text: item.text }),
+        h('div', { class: 'meta' }, h('time', { text: formatClock(item.ts) }), item.turn === 'waiting' ? h('span', { class: 'chip', text: 'Queued' }) : null));
+    case 'assistant':
+      return h('li', { ...base, class: 'msg agent' }, h('div', { class: 'bubble md' }, renderMarkdown(item.text)));
+    case 'thinking':
+      return h('li', { ...base, class: 'thinking' },
+        h('details', null, h('summary', null, 'Thinking'), h('div', { class: 'md' }, renderMarkdown(item.text))));
+    case 'tool':
+      return renderTool(item, base);
+    case 'result':
+      return h('li', { ...base, class: `result ${item.ok ? 'ok' : 'err'}`, role: item.ok ? null : 'alert' },
+        h('div', { class: 'result-line' }, icon(item.ok ? 'check' : 'alert'), h('span', { text: item.line }), h('time', { text: formatClock(item.ts) })),
+        item.detail ? h('div', { class: 'result-detail', text: item.detail }) : null,
+        item.denials.length
+          ? h('ul', { class: 'denials' }, item.denials.map((d) => h('li', null, h('strong', { text: `Permission denied: ${d.tool}` }), d.summary ? ` — ${d.summary}` : '')))
+          : null);
+    case 'run_end':
+      return h('li', { ...base, class: `run-end outcome-${item.outcome}`, role: item.outcome === 'stopped' ? null : 'alert' },
+        h('div', { class: 'run-end-title' }, icon(item.outcome === 'stopped' ? 'stop' : 'alert'), h('span', { text: item.title })),
+        item.detail ? h('div', { class: 'run-end-detail', text: item.detail }) : null,
+        item.ask_again !== null && item.actionable
+          ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', dataset: { action: 'ask-again', key: item.key }, text: 'Ask again' }))
+          : null);
+    case 'session':
+      if (item.variant === 'first') {
+        return h('li', { ...base, class: 'divider' }, h('span', { text: item.title }));
+      }
+      return h('li', { ...base, class: `session variant-${item.variant}`, role: 'status' },
+        h('div', { class: 'session-title', text: item.title }),
+        item.detail ? h('div', { class: 'session-detail', text: item.detail }) : null,
+        item.actionable
+          ? h('div', { class: 'actions' },
+            h('button', { type: 'button', class: 'btn', dataset: { action: 'recover-retry' }, disabled: !ctx.connected, title: 'Look for the previous agent session again and continue it', text: 'Retry' }),
+            h('button', { type: 'button', class: 'btn', dataset: { action: 'recover-new' }, disabled: !ctx.connected, title: 'Start a clean agent session, without a summary', text: 'Start new' }))
+          : null);
+    case 'notice':
+      return h('li', { ...base, class: `notice level-${item.level}`, role: item.level === 'error' ? 'alert' : null }, h('span', { text: item.text }));
+    default:
+      return h('li', { ...base, hidden: true });
+  }
+}
+
+/**
+ * @param {import('../view-model.js').ToolItem} item
+ * @param {Record<string, string>} base
+ */
+function renderTool(item, base) {
+  const statusLabel = { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped' }[item.status];
+  const input = item.input && typeof item.input === 'object' ? item.input : {};
+  const inputText = item.name === 'Bash' && typeof input.command === 'string' ? input.command : JSON.stringify(input, null, 2);
+  const body = h('div', { class: 'tool-body' },
+    h('div', { class: 'tool-label', text: 'Input' }),
+    h('pre', { class: 'tool-pre', tabindex: '0' }, h('code', null, inputText)));
+  if (item.result !== null) {
+    const full = item.result;
+    const cut = full.length > RESULT_PREVIEW_CHARS;
+    const pre = h('pre', { class: 'tool-pre', tabindex: '0' }, h('code', null, cut ? full.slice(0, RESULT_PREVIEW_CHARS) : full || '(no output)'));
+    body.append(h('div', { class: 'tool-label', text: item.status === 'error' ? 'Error' : 'Result' }), pre);
+    if (cut) {
+      body.append(h('button', {
+        type: 'button', class: 'btn small', text: `Show all ${full.length.toLocaleString()} characters`,
+        onclick: (/** @type {Event} */ e) => { pre.firstChild && (pre.firstChild.textContent = full); /** @type {HTMLElement} */ (e.currentTarget).remove(); },
+      }));
+    }
+  }
+  return h('li', { ...base, class: `tool status-${item.status}` },
+    h('details', null,
+      h('summary', null,
+        h('span', { class: 'tool-icon' }, icon('tool')),
+        h('span', { class: 'tool-name', text: item.name }),
+        h('span', { class: 'tool-sum', text: item.summary }),
+        h('span', { class: `tool-status s-${item.status}`, text: statusLabel })),
+      body));
+}
+
+/**
+ * A message from the outbox, not yet in the log.
+ * @param {import('../outbox.js').OutboxEntry} entry
+ * @param {import('../outbox.js').EntryState} state
+ * @param {{connected: boolean}} ctx
+ */
+export function renderPending(entry, state, ctx) {
+  const labels = {
+    queued: ctx.connected ? 'Sending…' : 'Waiting to send',
+    sending: 'Sending…',
+    acked: 'Sent',
+    expired: 'Not sent: it waited too long in the queue.',
+    refused: `Not accepted: ${entry.refused ?? ''}`,
+  };
+  const actions = state === 'expired' || state === 'refused'
+    ? h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'btn', dataset: { action: 'send-anyway', id: entry.client_msg_id }, text: state === 'expired' ? 'Send anyway' : 'Try again' }),
+      h('button', { type: 'button', class: 'btn ghost', dataset: { action: 'discard', id: entry.client_msg_id }, text: 'Discard' }))
+    : null;
+  return h('li', { class: `msg user pending state-${state}`, 'data-id': entry.client_msg_id },
+    h('div', { class: 'bubble', text: entry.text }),
+    h('div', { class: 'meta' },
+      state === 'queued' || state === 'sending' ? icon('clock', 'icon tiny') : state === 'acked' ? icon('check', 'icon tiny') : icon('alert', 'icon tiny'),
+      h('span', { class: 'pending-label', text: labels[state] })),
+    actions);
+}

@@ -1,0 +1,419 @@
+// Event log → view items: the rules for showing a conversation. Pure (no DOM), incremental: events are
+// applied one by one in seq order and each change bumps the item's `rev`, so the view re-renders only
+// what changed. Claude's stream-json objects arrive as `agent` events (see docs/protocol.md).
+
+import { formatCost, formatDuration, toolResultText, toolSummary, oneLine } from './format.js';
+
+/**
+ * @typedef {object} LoggedEvent
+ * @property {number} seq
+ * @property {string} kind
+ * @property {number} ts
+ * @property {any} data
+ */
+
+/**
+ * @typedef {{key:string, rev:number, seq:number, ts:number}} Base
+ * @typedef {Base & {kind:'user', text:string, client_msg_id:string, turn:'waiting'|'running'|'done'|'ok'|'error'|'stopped'|'interrupted'}} UserItem
+ * @typedef {Base & {kind:'assistant', text:string, message_id:string|null}} AssistantItem
+ * @typedef {Base & {kind:'thinking', text:string}} ThinkingItem
+ * @typedef {Base & {kind:'tool', id:string, name:string, input:any, summary:string,
+ *   status:'running'|'ok'|'error'|'interrupted'|'stopped', result:string|null}} ToolItem
+ * @typedef {Base & {kind:'result', ok:boolean, line:string, detail:string, denials:{tool:string, summary:string}[]}} ResultItem
+ * @typedef {Base & {kind:'run_end', outcome:string, title:string, detail:string, ask_again:string|null, actionable:boolean}} RunEndItem
+ * @typedef {Base & {kind:'session', variant:'first'|'restored'|'new_session'|'fresh'|'clean', title:string, detail:string, actionable:boolean}} SessionItem
+ * @typedef {Base & {kind:'notice', level:'info'|'warning'|'error', text:string}} NoticeItem
+ * @typedef {UserItem|AssistantItem|ThinkingItem|ToolItem|ResultItem|RunEndItem|SessionItem|NoticeItem} ViewItem
+ */
+
+export const TEXT = Object.freeze({
+  restored: 'Session restored.',
+  newSession: 'Previous session not found. Started a fresh session with a summary of this conversation.',
+  fresh: 'Started a fresh session with a summary of this conversation.',
+  clean: 'Started a new session.',
+  first: 'Session started',
+  stopped: 'Stopped.',
+  interrupted: 'Interrupted: this turn was cut off before the agent finished.',
+  error: 'The agent ended with an error.',
+});
+
+/**
+ * Join two streamed text pieces: directly when either side already has whitespace at the seam
+ * (chunks of one reply), else as separate paragraphs (separate text blocks).
+ * @param {string} a
+ * @param {string} b
+ */
+export function joinText(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  if (/\s$/.test(a) || /^\s/.test(b)) return a + b;
+  return a + '\n\n' + b;
+}
+
+export class ConversationModel {
+  constructor() {
+    /** @type {ViewItem[]} */
+    this.items = [];
+    /** @type {Map<string, ViewItem>} */
+    this.byKey = new Map();
+    this.lastSeq = 0;
+    /** @type {'idle'|'running'|'interrupted'|'expired'} */
+    this.status = 'idle';
+    this.title = '';
+    /** @type {Set<string>} client_msg_ids logged as user_message */
+    this.loggedIds = new Set();
+    /** @type {{session_id:string|null, model:string|null, cwd:string|null, permission_mode:string|null}} */
+    this.session = { session_id: null, model: null, cwd: null, permission_mode: null };
+    /** @type {{text:string, message_id:string|null}|null} live token deltas (`partial` frames) */
+    this.live = null;
+    /** @type {string[]} user items whose turn has not started, FIFO */
+    this.waitingTurns = [];
+    /** @type {string|null} the user item whose turn runs */
+    this.currentTurn = null;
+    /** @type {Map<string, ToolItem>} */
+    this.tools = new Map();
+    /** @type {Set<string>} tools of the running turn */
+    this.turnTools = new Set();
+    /** @type {string|null} */
+    this.lastRunEnd = null;
+    /** @type {string|null} */
+    this.lastRecovery = null;
+    this.sessionsStarted = 0;
+    /** @type {{duration_ms:number|null, cost_usd:number|null}|null} */
+    this.lastResult = null;
+    this.totalCostUsd = 0;
+    this._changed = new Set();
+    this._appended = false;
+    this._liveChanged = false;
+  }
+
+  get running() {
+    return this.status === 'running';
+  }
+
+  /** @returns {{changed: Set<string>, appended: boolean, live: boolean}} */
+  takeChanges() {
+    const out = { changed: this._changed, appended: this._appended, live: this._liveChanged };
+    this._changed = new Set();
+    this._appended = false;
+    this._liveChanged = false;
+    return out;
+  }
+
+  /**
+   * @template {ViewItem} T
+   * @param {T} item
+   * @returns {T}
+   */
+  add(item) {
+    this.items.push(item);
+    this.byKey.set(item.key, item);
+    this._changed.add(item.key);
+    this._appended = true;
+    return item;
+  }
+
+  /**
+   * @param {ViewItem|undefined|null} item
+   * @param {object} patch
+   */
+  update(item, patch) {
+    if (!item) return;
+    Object.assign(item, patch);
+    item.rev++;
+    this._changed.add(item.key);
+  }
+
+  /** @param {'idle'|'running'|'interrupted'|'expired'} status */
+  setStatus(status) {
+    if (['idle', 'running', 'interrupted', 'expired'].includes(status)) this.status = status;
+  }
+
+  clearLive() {
+    if (this.live) {
+      this.live = null;
+      this._liveChanged = true;
+    }
+  }
+
+  /**
+   * A `partial` frame: a live token delta, for display until the complete `agent` event arrives.
+   * @param {any} data
+   */
+  applyPartial(data) {
+    if (!data || typeof data !== 'object') return;
+    const ev = data.type === 'stream_event' ? data.event : data;
+    if (!ev || typeof ev !== 'object') return;
+    if (ev.type === 'message_start') {
+      this.live = { text: '', message_id: ev.message?.id ?? null };
+      this._liveChanged = true;
+      return;
+    }
+    if (ev.type === 'content_block_delta' && ev.delta?.type === 'text_delta' && typeof ev.delta.text === 'string') {
+      if (!this.live) this.live = { text: '', message_id: null };
+      this.live.text += ev.delta.text;
+      this._liveChanged = true;
+    }
+  }
+
+  /**
+   * Apply the next logged event. Events out of order are refused (the caller applies seq = lastSeq + 1).
+   * @param {LoggedEvent} event
+   * @returns {boolean}
+   */
+  apply(event) {
+    if (!event || event.seq !== this.lastSeq + 1) return false;
+    this.lastSeq = event.seq;
+    const data = event.data ?? {};
+    const base = { rev: 1, seq: event.seq, ts: event.ts };
+    switch (event.kind) {
+      case 'user_message': this.onUserMessage(event, data, base); break;
+      case 'agent': this.onAgent(event, data, base); break;
+      case 'run_started': this.onRunStarted(); break;
+      case 'run_finished': this.onRunFinished(event, data, base); break;
+      case 'session_lost': this.onSessionLost(event, data, base); break;
+      case 'session_started': this.onSessionStarted(event, data, base); break;
+      case 'notice': {
+        const level = ['info', 'warning', 'error'].includes(data.level) ? data.level : 'info';
+        this.add({ ...base, kind: 'notice', key: `n${event.seq}`, level, text: String(data.text ?? '') });
+        break;
+      }
+      default:
+        break; // unknown kinds are ignored, as the protocol asks
+    }
+    return true;
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onUserMessage(event, data, base) {
+    const text = String(data.text ?? '');
+    const item = this.add({ ...base, kind: 'user', key: `u${event.seq}`, text, client_msg_id: String(data.client_msg_id ?? ''), turn: 'waiting' });
+    if (data.client_msg_id) this.loggedIds.add(String(data.client_msg_id));
+    if (!this.title) this.title = oneLine(text, 80);
+    this.waitingTurns.push(item.key);
+    if (this.status !== 'running') this.status = 'running';
+  }
+
+  onRunStarted() {
+    const key = this.waitingTurns.shift() ?? null;
+    this.currentTurn = key;
+    this.turnTools.clear();
+    this.status = 'running';
+    if (key) this.update(this.byKey.get(key), { turn: 'running' });
+    if (this.lastRunEnd) {
+      const prev = this.byKey.get(this.lastRunEnd);
+      if (prev && /** @type {RunEndItem} */ (prev).actionable) this.update(prev, { actionable: false });
+    }
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onRunFinished(event, data, base) {
+    const outcome = ['ok', 'error', 'stopped', 'interrupted'].includes(data.outcome) ? data.outcome : 'error';
+    const turn = this.currentTurn ? /** @type {UserItem|undefined} */ (this.byKey.get(this.currentTurn)) : undefined;
+    this.currentTurn = null;
+    this.clearLive();
+    for (const id of this.turnTools) {
+      const tool = this.tools.get(id);
+      if (tool && tool.status === 'running') this.update(tool, { status: outcome === 'stopped' ? 'stopped' : 'interrupted' });
+    }
+    this.turnTools.clear();
+    if (turn) this.update(turn, { turn: outcome });
+    this.status = this.waitingTurns.length ? 'running' : outcome === 'interrupted' ? 'interrupted' : 'idle';
+    if (outcome === 'ok') return;
+    const exit = data.exit_code;
+    const detail = outcome === 'error' && Number.isInteger(exit) ? `Exit code ${exit}.` : '';
+    const askable = outcome === 'interrupted' || outcome === 'error';
+    const item = this.add({
+      ...base,
+      kind: 'run_end',
+      key: `e${event.seq}`,
+      outcome,
+      title: TEXT[/** @type {'stopped'|'interrupted'|'error'} */ (outcome)],
+      detail,
+      ask_again: askable ? (turn?.text ?? null) : null,
+      actionable: askable && !!turn && !this.waitingTurns.length,
+    });
+    if (this.lastRunEnd) {
+      const prev = this.byKey.get(this.lastRunEnd);
+      if (prev && /** @type {RunEndItem} */ (prev).actionable) this.update(prev, { actionable: false });
+    }
+    this.lastRunEnd = item.key;
+  }
+
+  /** @param {string|null} key */
+  retireRecovery(key) {
+    const prev = this.lastRecovery ? this.byKey.get(this.lastRecovery) : null;
+    if (prev && prev.key !== key && /** @type {SessionItem} */ (prev).actionable) this.update(prev, { actionable: false });
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onSessionLost(event, data, base) {
+    const restored = data.recovery === 'restored';
+    const reason = oneLine(data.reason ?? '', 200);
+    this.retireRecovery(null);
+    const item = this.add({
+      ...base,
+      kind: 'session',
+      key: `s${event.seq}`,
+      variant: restored ? 'restored' : 'new_session',
+      title: restored ? TEXT.restored : TEXT.newSession,
+      detail: reason,
+      actionable: !restored,
+    });
+    this.lastRecovery = item.key;
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onSessionStarted(event, data, base) {
+    this.sessionsStarted++;
+    const last = this.items[this.items.length - 1];
+    if (data.fallback) {
+      // "session_lost {new_session}" then "session_started {fallback: true}": one banner says both
+      if (last && last.kind === 'session' && last.variant === 'new_session') return;
+      this.retireRecovery(null);
+      const item = this.add({ ...base, kind: 'session', key: `s${event.seq}`, variant: 'fresh', title: TEXT.fresh, detail: '', actionable: true });
+      this.lastRecovery = item.key;
+      return;
+    }
+    this.retireRecovery(null);
+    const first = this.sessionsStarted === 1 && !this.lastRecovery;
+    this.add({
+      ...base,
+      kind: 'session',
+      key: `s${event.seq}`,
+      variant: first ? 'first' : 'clean',
+      title: first ? TEXT.first : TEXT.clean,
+      detail: '',
+      actionable: false,
+    });
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onAgent(event, data, base) {
+    if (!data || typeof data !== 'object') return;
+    if (typeof data.session_id === 'string' && data.session_id) this.session.session_id = data.session_id;
+    switch (data.type) {
+      case 'system':
+        if (data.subtype === 'init') {
+          this.session = {
+            session_id: data.session_id ?? this.session.session_id,
+            model: data.model ?? null,
+            cwd: data.cwd ?? null,
+            permission_mode: data.permissionMode ?? null,
+          };
+        } else if (data.subtype === 'compact_boundary') {
+          this.add({ ...base, kind: 'notice', key: `n${event.seq}`, level: 'info', text: 'The agent compacted the conversation to save context.' });
+        }
+        return;
+      case 'assistant':
+        this.onAssistant(event, data, base);
+        return;
+      case 'user':
+        this.onToolResults(data);
+        return;
+      case 'result':
+        this.onResult(event, data, base);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onAssistant(event, data, base) {
+    this.clearLive();
+    const message = data.message ?? {};
+    const messageId = typeof message.id === 'string' ? message.id : null;
+    const blocks = Array.isArray(message.content) ? message.content : typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [];
+    blocks.forEach((block, index) => {
+      if (!block || typeof block !== 'object') return;
+      const key = index ? `${event.seq}.${index}` : `${event.seq}`;
+      if (block.type === 'text' && typeof block.text === 'string') {
+        const last = this.items[this.items.length - 1];
+        if (last && last.kind === 'assistant' && last.message_id === messageId && messageId !== null) {
+          this.update(last, { text: joinText(last.text, block.text) });
+        } else if (block.text.trim()) {
+          this.add({ ...base, kind: 'assistant', key: `a${key}`, text: block.text, message_id: messageId });
+        }
+      } else if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking.trim()) {
+        const last = this.items[this.items.length - 1];
+        if (last && last.kind === 'thinking') this.update(last, { text: joinText(last.text, block.thinking) });
+        else this.add({ ...base, kind: 'thinking', key: `k${key}`, text: block.thinking });
+      } else if (block.type === 'tool_use') {
+        const id = String(block.id ?? `tool${key}`);
+        const name = String(block.name ?? 'tool');
+        const tool = this.add({
+          ...base,
+          kind: 'tool',
+          key: `t${key}`,
+          id,
+          name,
+          input: block.input ?? {},
+          summary: toolSummary(name, block.input),
+          status: 'running',
+          result: null,
+        });
+        this.tools.set(id, tool);
+        this.turnTools.add(id);
+      }
+    });
+  }
+
+  /** @param {any} data */
+  onToolResults(data) {
+    const content = data.message?.content;
+    if (!Array.isArray(content)) return;
+    for (const block of content) {
+      if (!block || block.type !== 'tool_result') continue;
+      const tool = this.tools.get(String(block.tool_use_id));
+      if (!tool) continue;
+      this.update(tool, { status: block.is_error ? 'error' : 'ok', result: toolResultText(block.content) });
+      this.turnTools.delete(tool.id);
+    }
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onResult(event, data, base) {
+    this.clearLive();
+    const subtype = String(data.subtype ?? '');
+    const ok = !data.is_error && !subtype.startsWith('error');
+    const duration = Number.isFinite(data.duration_ms) ? data.duration_ms : null;
+    const cost = Number.isFinite(data.total_cost_usd) ? data.total_cost_usd : null;
+    this.lastResult = { duration_ms: duration, cost_usd: cost };
+    if (cost !== null) this.totalCostUsd += cost;
+    const parts = [];
+    if (ok) parts.push(duration !== null ? `Done in ${formatDuration(duration)}` : 'Done');
+    else parts.push(resultErrorTitle(subtype));
+    if (!ok && duration !== null) parts.push(formatDuration(duration));
+    if (cost !== null) parts.push(formatCost(cost));
+    let detail = '';
+    if (!ok) {
+      const errors = Array.isArray(data.errors) ? data.errors.map((e) => oneLine(typeof e === 'string' ? e : e?.message ?? JSON.stringify(e), 300)) : [];
+      detail = errors.join('\n') || (typeof data.result === 'string' ? oneLine(data.result, 300) : '');
+    }
+    const denials = Array.isArray(data.permission_denials)
+      ? data.permission_denials.map((/** @type {any} */ d) => ({ tool: String(d?.tool_name ?? 'tool'), summary: toolSummary(String(d?.tool_name ?? ''), d?.tool_input) }))
+      : [];
+    this.add({ ...base, kind: 'result', key: `r${event.seq}`, ok, line: parts.join(' · '), detail, denials });
+  }
+}
+
+/** @param {string} subtype */
+function resultErrorTitle(subtype) {
+  if (subtype === 'error_max_turns') return 'Stopped: the agent reached its turn limit';
+  if (subtype === 'error_during_execution') return 'The agent hit an error while working';
+  return 'The agent reported an error';
+}
+
+/**
+ * Build a model from a list of events (e.g. the IndexedDB copy at start-up).
+ * @param {LoggedEvent[]} events in seq order
+ * @param {'idle'|'running'|'interrupted'|'expired'} [status]
+ */
+export function buildModel(events, status) {
+  const model = new ConversationModel();
+  for (const e of events) model.apply(e);
+  if (status && !events.length) model.setStatus(status);
+  model.takeChanges();
+  return model;
+}

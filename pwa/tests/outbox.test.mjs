@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ob from '../js/outbox.js';
+
+const mk = (id, created_at, extra = {}) => ({ ...ob.createEntry({ conversation_id: 'c', text: `m${id}`, now: created_at, id: `id${id}` }), ...extra });
+const HOUR = 3600_000;
+
+test('validation: empty and too long texts are refused before queueing', () => {
+  assert.equal(ob.validateText('  \n ').ok, false);
+  assert.equal(ob.validateText('hi').ok, true);
+  assert.equal(ob.validateText('x'.repeat(100001)).ok, false);
+  assert.equal(ob.validateText('x'.repeat(100000)).ok, true);
+});
+
+test('a fresh entry is queued, unsent and unacked', () => {
+  const e = mk(1, 5);
+  assert.deepEqual(
+    { sent: e.sent_count, acked: e.acked_seq, anyway: e.send_anyway, refused: e.refused },
+    { sent: 0, acked: null, anyway: false, refused: null },
+  );
+  assert.equal(ob.entryState(e, { now: 6, expiryMs: HOUR }), 'queued');
+});
+
+test('toSend: oldest first, nothing twice on one socket, nothing expired, acked or refused', () => {
+  const now = 10 * HOUR;
+  const entries = [
+    mk(3, now - 100),
+    mk(1, now - 300),
+    mk(2, now - 200, { acked_seq: 4 }),
+    mk(4, now - 2 * HOUR), // expired
+    mk(5, now - 50, { refused: 'too long' }),
+    mk(6, now - 3 * HOUR, { send_anyway: true }),
+  ];
+  const inFlight = new Set(['id3']);
+  const ids = ob.toSend(entries, { now, expiryMs: HOUR, inFlight, leader: true }).map((e) => e.client_msg_id);
+  assert.deepEqual(ids, ['id6', 'id1']);
+});
+
+test('expiry 0 means never', () => {
+  assert.equal(ob.isExpired(mk(1, 0), 1e12, 0), false);
+});
+
+test('a follower tab only sends entries the leader left unsent for a while', () => {
+  const now = 100_000;
+  const entries = [mk(1, now - 1000), mk(2, now - 20_000), mk(3, now - 60_000, { last_sent_at: now - 1000 })];
+  const ids = ob.toSend(entries, { now, expiryMs: HOUR, inFlight: new Set(), leader: false }).map((e) => e.client_msg_id);
+  assert.deepEqual(ids, ['id2']);
+});
+
+test('an entry is done when its ack seq is applied, or its user_message is in the log', () => {
+  const e = ob.markAcked(mk(1, 0), 7);
+  assert.equal(ob.entryState(e, { now: 0, expiryMs: HOUR }), 'acked');
+  assert.equal(ob.isDone(e, 6, new Set()), false);
+  assert.equal(ob.isDone(e, 7, new Set()), true);
+  assert.equal(ob.isDone(mk(2, 0), 3, new Set(['id2'])), true);
+  assert.equal(ob.isDone(mk(3, 0), 3, new Set(['id2'])), false);
+});
+
+test('send anyway revives an expired or refused entry', () => {
+  const old = mk(1, 0);
+  assert.equal(ob.entryState(old, { now: 2 * HOUR, expiryMs: HOUR }), 'expired');
+  assert.equal(ob.entryState(ob.sendAnyway(old), { now: 2 * HOUR, expiryMs: HOUR }), 'queued');
+  const refused = ob.markRefused(mk(2, 0), 'bad');
+  assert.equal(ob.entryState(refused, { now: 1, expiryMs: HOUR }), 'refused');
+  assert.equal(ob.entryState(ob.sendAnyway(refused), { now: 1, expiryMs: HOUR }), 'queued');
+});
+
+test('markSent counts sends', () => {
+  const e = ob.markSent(ob.markSent(mk(1, 0), 5), 9);
+  assert.equal(e.sent_count, 2);
+  assert.equal(e.last_sent_at, 9);
+});
+
+test('a refusal is pinned on the oldest message still waiting for its ack, for content errors only', () => {
+  assert.equal(ob.refusedBy('too_large', ['a', 'b']), 'a');
+  assert.equal(ob.refusedBy('bad_frame', ['a']), 'a');
+  assert.equal(ob.refusedBy('rate_limited', ['a']), null);
+  assert.equal(ob.refusedBy('bad_frame', []), null);
+});
+
+test('queue summary in plain words', () => {
+  const now = 10 * HOUR;
+  const entries = [mk(1, now), mk(2, now), mk(3, now - 2 * HOUR), mk(4, now, { refused: 'x' })];
+  assert.equal(ob.queueSummary(entries, { now, expiryMs: HOUR, connected: false }).text,
+    '2 messages waiting to send · 1 message not sent: queued too long · 1 message refused by the server');
+  const online = ob.queueSummary(entries.slice(0, 2), { now, expiryMs: HOUR, connected: true });
+  assert.equal(online.waiting, 2);
+  assert.equal(online.text, '');
+  assert.equal(ob.queueSummary([mk(1, now)], { now, expiryMs: HOUR, connected: false }).text, '1 message waiting to send');
+});

@@ -1,0 +1,242 @@
+// swe-swe service worker: precaches the versioned app shell so the app opens with no network, and
+// posts queued messages (the outbox in IndexedDB) over HTTP when no page is there to send them.
+//
+// VERSION carries a hash of the shell files: after changing any of them run
+// `node pwa/tests/stamp-version.mjs` (pwa/tests/shell.test.mjs fails until you do). The browser then
+// sees a new sw.js, installs it next to the old one, and the page offers "Update available — Reload"
+// instead of silently switching.
+/* eslint-env serviceworker */
+
+const VERSION = '0.1.0+24c5b3344e';
+const CACHE_PREFIX = 'swe-swe-shell-';
+const CACHE = CACHE_PREFIX + VERSION;
+const SYNC_TAG = 'swe-swe-outbox';
+const DEFAULT_EXPIRY_MS = 60 * 60 * 1000; // as pwa/js/outbox.js
+
+// The shell: everything the page needs to start offline. pwa/tests/shell.test.mjs keeps this list
+// in step with the files in pwa/.
+const SHELL = [
+  '/',
+  '/manifest.webmanifest',
+  '/css/app.css',
+  '/js/api.js',
+  '/js/app.js',
+  '/js/backoff.js',
+  '/js/connection-machine.js',
+  '/js/connection.js',
+  '/js/db-schema.js',
+  '/js/db.js',
+  '/js/format.js',
+  '/js/ids.js',
+  '/js/markdown.js',
+  '/js/outbox.js',
+  '/js/sw-client.js',
+  '/js/tabs.js',
+  '/js/view-model.js',
+  '/js/ui/conversation-view.js',
+  '/js/ui/details.js',
+  '/js/ui/dom.js',
+  '/js/ui/items.js',
+  '/js/ui/markdown-dom.js',
+  '/js/ui/sidebar.js',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/icon-maskable-512.png',
+  '/icons/apple-touch-icon.png',
+  '/icons/favicon-32.png',
+];
+
+importScripts('/js/db-schema.js');
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    // bypass the HTTP cache: the shell must be exactly this version's files
+    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })));
+  })());
+  // No skipWaiting here: a new version waits until the user chooses "Reload" (the page asks us).
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const msg = event.data || {};
+  if (msg.type === 'skip_waiting') {
+    self.skipWaiting();
+  } else if (msg.type === 'version') {
+    if (event.ports && event.ports[0]) event.ports[0].postMessage({ version: VERSION });
+  } else if (msg.type === 'flush') {
+    event.waitUntil(flushWithRetries(Array.isArray(msg.exclude) ? msg.exclude : []));
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // the API, the socket and the worker itself always go to the network
+  if (url.pathname.startsWith('/api/') || url.pathname === '/ws' || url.pathname === '/sw.js') return;
+  // a sign-in link (?token=…) must reach the server, which sets the cookie and redirects
+  if (url.searchParams.has('token')) return;
+  if (request.mode === 'navigate') {
+    // the app is one page (conversations live in the #hash); other paths are files, not pages
+    if (url.pathname === '/' || url.pathname === '/index.html') event.respondWith(shellFirst('/', request));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(shellFirst(url.pathname, request));
+  }
+});
+
+/**
+ * The cached shell file, else the network (and nothing cached: a shell changes only with VERSION).
+ * @param {string} key
+ * @param {Request} request
+ */
+async function shellFirst(key, request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(key, { ignoreSearch: true });
+  if (hit) return hit;
+  try {
+    return await fetch(request);
+  } catch (err) {
+    if (request.mode === 'navigate') {
+      return new Response('<!doctype html><meta charset="utf-8"><title>swe-swe</title><p>swe-swe is offline and not installed yet. Open it once while online.</p>', {
+        status: 503,
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      });
+    }
+    throw err;
+  }
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(backgroundSync());
+});
+
+async function backgroundSync() {
+  // a visible page sends over its own socket; this is for when nobody is looking
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  if (windows.some((c) => c.visibilityState === 'visible')) return;
+  const result = await flushOutbox({ exclude: [] });
+  if (result.retry) throw new Error('the server could not be reached; the browser retries the sync later');
+}
+
+/**
+ * A page asked (it came back online): the network may lag behind the `online` event, so try a few
+ * times, 1 s, 2 s, 4 s apart. Background Sync covers the longer haul.
+ * @param {string[]} exclude
+ */
+async function flushWithRetries(exclude) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const result = await flushOutbox({ exclude }).catch(() => ({ retry: true }));
+    if (!result.retry) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+  }
+}
+
+// ---- the outbox, over HTTP (POST /api/conversations/{id}/messages: same idempotency as `send`)
+
+/**
+ * Whether an entry should go out now (the rules of pwa/js/outbox.js: not acked, not refused, not expired).
+ * @param {any} entry
+ * @param {number} now
+ * @param {number} expiryMs
+ */
+function shouldSend(entry, now, expiryMs) {
+  if (!entry || entry.acked_seq != null || entry.refused) return false;
+  if (self.SweSweDb.isPendingId(entry.conversation_id)) return false; // the server has not named it yet
+  if (!entry.send_anyway && expiryMs > 0 && now - entry.created_at > expiryMs) return false;
+  return true;
+}
+
+function idbRequest(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * @param {IDBDatabase} db
+ * @param {string} id
+ * @param {(e: any) => any} fn
+ */
+function updateEntry(db, id, fn) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('outbox', 'readwrite');
+    const store = tx.objectStore('outbox');
+    const get = store.get(id);
+    get.onsuccess = () => {
+      if (get.result) store.put(fn(get.result));
+    };
+    tx.oncomplete = () => resolve(undefined);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+/**
+ * Post every due entry, oldest first. Returns whether the browser should retry later.
+ * @param {{exclude: string[]}} options conversation ids a page is flushing over its socket
+ */
+async function flushOutbox({ exclude }) {
+  const db = await self.SweSweDb.open();
+  try {
+    const tx = db.transaction(['outbox', 'meta'], 'readonly');
+    const [entries, settings] = await Promise.all([
+      idbRequest(tx.objectStore('outbox').getAll()),
+      idbRequest(tx.objectStore('meta').get('settings')),
+    ]);
+    const expiryMs = settings && Number.isFinite(settings.value && settings.value.expiry_ms) ? settings.value.expiry_ms : DEFAULT_EXPIRY_MS;
+    const now = Date.now();
+    const skip = new Set(exclude);
+    const due = entries
+      .filter((e) => !skip.has(e.conversation_id) && shouldSend(e, now, expiryMs))
+      .sort((a, b) => a.created_at - b.created_at);
+    let changed = false;
+    let retry = false;
+    for (const entry of due) {
+      let response;
+      try {
+        response = await fetch(`/api/conversations/${encodeURIComponent(entry.conversation_id)}/messages`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ client_msg_id: entry.client_msg_id, text: entry.text }),
+        });
+      } catch {
+        retry = true; // offline
+        break;
+      }
+      let body = null;
+      try { body = await response.json(); } catch { /* not JSON */ }
+      if (response.ok && body && Number.isInteger(body.seq)) {
+        await updateEntry(db, entry.client_msg_id, (e) => ({ ...e, acked_seq: body.seq, sent_count: (e.sent_count || 0) + 1, last_sent_at: now }));
+        changed = true;
+      } else if (response.status === 401) {
+        break; // signed out: nothing to do until the user opens the link again
+      } else if (response.status === 429 || response.status >= 500) {
+        retry = true;
+        break;
+      } else {
+        const message = (body && body.error && body.error.message) || `The server answered ${response.status}.`;
+        await updateEntry(db, entry.client_msg_id, (e) => ({ ...e, refused: message }));
+        changed = true;
+      }
+    }
+    if (changed) {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const w of windows) w.postMessage({ type: 'outbox_changed' });
+    }
+    return { retry, changed };
+  } finally {
+    db.close();
+  }
+}
