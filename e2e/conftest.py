@@ -179,10 +179,11 @@ def artifacts() -> Path:
 
 # ---- helpers used by the tests
 
-def open_app(page: Any, server: Server, route: str = "#/new") -> None:
+def open_app(page: Any, server: Server, route: str = "#/new", base: str | None = None) -> None:
     """Sign in with the printed link, then wait until the app runs under its service worker.
-    By default in a new conversation of its own (tests share one server)."""
-    page.goto(server.login_url + route)
+    By default in a new conversation of its own (tests share one server). `base` reaches the
+    server another way (through a proxy)."""
+    page.goto(f"{base or server.base_url}/?token={server.token}{route}")
     page.wait_for_function("() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 

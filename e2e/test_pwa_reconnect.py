@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from conftest import Server, app_state, conversation_id, converse, eventually, open_app, send_message, wait_phase
+from support.tcp_proxy import TcpProxy
+
+
+@pytest.fixture()
+def proxy(server: Server) -> TcpProxy:
+    p = TcpProxy(server.port).start()
+    yield p
+    p.stop()
 
 
 def test_a_cut_connection_reconnects_and_replays_only_what_was_missed(page, server: Server) -> None:
@@ -101,3 +111,27 @@ def test_a_server_crash_and_restart_lose_nothing(page, make_server) -> None:
     page.click("#conn-retry")
     wait_phase(page, "connected", timeout=2000)
     page.wait_for_selector("#conn-banner", state="hidden")
+
+
+def test_through_a_real_tcp_path_cuts_and_held_bytes_are_survived(page, server: Server, proxy: TcpProxy) -> None:
+    """The page and its socket go through a loopback TCP proxy: an abort (close 1006), then a
+    half-open link (bytes held, nothing closed) that only the app's ping watchdog can notice."""
+    open_app(page, server, base=f"http://127.0.0.1:{proxy.port}")
+    converse(page, "through the proxy")
+    cid = conversation_id(page)
+
+    assert proxy.cut() >= 1
+    page.wait_for_function("() => window.sweSwe.state.phase !== 'connected'", timeout=3000)
+    wait_phase(page, "connected", timeout=10000)
+
+    proxy.hold(True)
+    t0 = time.monotonic()
+    page.wait_for_function("() => window.sweSwe.state.phase !== 'connected'", timeout=10000)
+    assert time.monotonic() - t0 < 6
+    send_message(page, "typed on a dead link")
+    page.locator("#pending li.pending").wait_for()
+    proxy.hold(False)
+    wait_phase(page, "connected", timeout=20000)
+    page.wait_for_function("() => window.sweSwe.state.outbox.length === 0", timeout=15000)
+    page.wait_for_function("() => document.querySelectorAll('#log li.result').length === 2", timeout=20000)
+    assert server.user_texts(cid) == ["through the proxy", "typed on a dead link"]
