@@ -35,10 +35,14 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 class ProtocolError(Exception):
     """A refused frame or request. `message` is shown to users: no paths, ids or stderr."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, client_msg_id: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.client_msg_id = client_msg_id
 
     def as_dict(self) -> dict[str, str]:
-        return {"code": self.code.value, "message": self.message}
+        body = {"code": self.code.value, "message": self.message}
+        if self.client_msg_id:
+            body["client_msg_id"] = self.client_msg_id
+        return body

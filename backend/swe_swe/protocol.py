@@ -84,12 +84,26 @@ def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
     client_msg_id = obj.get("client_msg_id")
     if not is_uuid(client_msg_id):
         raise _bad("'client_msg_id' must be a UUID")
+    client_msg_id = client_msg_id.lower()
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise _bad("'text' must be a non-empty string")
+        raise ProtocolError(ErrorCode.BAD_FRAME, "'text' must be a non-empty string", client_msg_id)
     if len(text) > max_text_chars:
-        raise ProtocolError(ErrorCode.TOO_LARGE, f"the message is longer than {max_text_chars} characters")
-    return Send(client_msg_id=client_msg_id.lower(), text=text)
+        raise ProtocolError(
+            ErrorCode.TOO_LARGE, f"the message is longer than {max_text_chars} characters", client_msg_id
+        )
+    return Send(client_msg_id=client_msg_id, text=text)
+
+
+def peek_client_msg_id(raw: str | bytes) -> str | None:
+    """The id of a `send` frame refused before parsing (rate limit), so the client knows which."""
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict) or obj.get("type") != "send" or not is_uuid(obj.get("client_msg_id")):
+        return None
+    return obj["client_msg_id"].lower()
 
 
 def decode_json_object(raw: str | bytes) -> dict[str, Any]:

@@ -142,7 +142,9 @@ class Connection:
         if frame_size(raw) > self.config.max_frame_bytes:
             raise ProtocolError(ErrorCode.TOO_LARGE, f"frames are limited to {self.config.max_frame_bytes} bytes")
         if not self.bucket.take():
-            raise ProtocolError(ErrorCode.RATE_LIMITED, "too many frames; slow down and resend")
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED, "too many frames; slow down and resend", protocol.peek_client_msg_id(raw)
+            )
         frame = protocol.parse_client_frame(raw, self.config.max_text_chars)
         if isinstance(frame, protocol.Ping):
             self._send({"type": "pong", "ts": frame.ts})

@@ -169,11 +169,12 @@ def test_adopting_an_agent_session_id(server: ServerProcess) -> None:
     run(scenario())
 
 
-async def expect_error(client: Client, raw: str | bytes, code: str) -> None:
+async def expect_error(client: Client, raw: str | bytes, code: str) -> dict[str, Any]:
     await client.ws.send(raw)
     frame = await client.recv_type("error")
     assert frame["code"] == code, frame
     assert "/" not in frame["message"]
+    return frame
 
 
 def test_bad_input_gets_error_frames_and_connection_stays_usable(server: ServerProcess) -> None:
@@ -185,8 +186,11 @@ def test_bad_input_gets_error_frames_and_connection_stays_usable(server: ServerP
         await expect_error(client, "{not json", "bad_json")
         await expect_error(client, json.dumps({"type": "teleport"}), "unknown_type")
         await expect_error(client, json.dumps({"type": "send", "client_msg_id": "nope", "text": "x"}), "bad_frame")
-        await expect_error(client, json.dumps({"type": "send", "client_msg_id": str(uuid.uuid4()), "text": ""}), "bad_frame")
-        await expect_error(client, json.dumps({"type": "send", "client_msg_id": str(uuid.uuid4()), "text": "x" * 100_001}), "too_large")
+        empty_id, long_id = str(uuid.uuid4()), str(uuid.uuid4())
+        refused = await expect_error(client, json.dumps({"type": "send", "client_msg_id": empty_id, "text": ""}), "bad_frame")
+        assert refused["client_msg_id"] == empty_id, "the client must know which message was refused"
+        refused = await expect_error(client, json.dumps({"type": "send", "client_msg_id": long_id, "text": "x" * 100_001}), "too_large")
+        assert refused["client_msg_id"] == long_id
         await expect_error(client, "x" * (1024 * 1024 + 1), "too_large")
         await expect_error(client, json.dumps({"type": "hello", "protocol": 1, "client_id": "t", "conversation_id": None, "last_seq": 0}), "protocol")
         await client.send_json({"type": "ping", "ts": 1})
@@ -203,11 +207,13 @@ def test_floods_are_rate_limited_without_closing(server: ServerProcess) -> None:
         await client.hello()
         for i in range(150):
             await client.send_json({"type": "ping", "ts": i})
+        mid = await client.send_message("sent into the flood")
         codes = []
-        for _ in range(150):
+        for _ in range(151):
             frame = await client.recv()
             codes.append(frame.get("code") or frame["type"])
         assert "rate_limited" in codes and codes.count("pong") >= 99  # the hello took one token
+        assert client.frames[-1] == {"type": "error", "code": "rate_limited", "message": client.frames[-1]["message"], "client_msg_id": mid}
         await asyncio.sleep(1.0)
         await client.send_json({"type": "ping", "ts": 999})
         assert (await client.recv_type("pong"))["ts"] == 999
