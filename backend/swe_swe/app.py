@@ -31,7 +31,7 @@ EXPIRY_SWEEP_SECONDS = 300.0
 
 
 def create_app(config: Config, agent: Agent | None = None) -> Sanic:
-    app = Sanic(f"swe_swe_{next(_app_numbers)}")
+    app = Sanic(f"swe_swe_{next(_app_numbers)}", configure_logging=False)
     app.config.WEBSOCKET_MAX_SIZE = config.max_frame_bytes * 4 + 65536
     app.config.REQUEST_MAX_SIZE = config.max_frame_bytes * 4 + 65536
     app.config.KEEP_ALIVE_TIMEOUT = 30
