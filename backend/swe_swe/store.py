@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from peewee import (
@@ -100,8 +100,7 @@ class RecoveryStep(BaseModel):
 MODELS = [SchemaInfo, Conversation, Event, AgentRun, RecoveryStep]
 
 
-@dataclass(frozen=True)
-class LoggedEvent:
+class LoggedEvent(NamedTuple):
     """An event as stored; `data_json` is kept serialized so replay never re-encodes it."""
 
     seq: int
@@ -233,21 +232,23 @@ class Store:
     def _append(
         self, conversation_id: str, kind: str, data: dict[str, Any], client_msg_id: str | None
     ) -> LoggedEvent:
-        """Must run inside a transaction: reads and bumps head_seq so seqs stay gap-free."""
-        conversation = Conversation.get(Conversation.id == conversation_id)
-        seq = conversation.head_seq + 1
+        """Must run inside a transaction: bumps head_seq and inserts at it, so seqs stay gap-free.
+
+        Plain SQL on the hot path: peewee's query building cost ~5× the SQLite work (make bench).
+        """
         ts = now_ms()
+        row = self.db.execute_sql(
+            "UPDATE conversation SET head_seq = head_seq + 1, last_active_at = ? WHERE id = ? RETURNING head_seq",
+            (ts, conversation_id),
+        ).fetchone()
+        if row is None:
+            raise Conversation.DoesNotExist(conversation_id)
         data_json = orjson.dumps(data).decode()
-        Event.create(
-            conversation_id=conversation_id,
-            seq=seq,
-            kind=kind,
-            ts=ts,
-            data=data_json,
-            client_msg_id=client_msg_id,
+        self.db.execute_sql(
+            "INSERT INTO event (conversation_id, seq, kind, ts, data, client_msg_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (conversation_id, row[0], kind, ts, data_json, client_msg_id),
         )
-        Conversation.update(head_seq=seq, last_active_at=ts).where(Conversation.id == conversation_id).execute()
-        return LoggedEvent(seq=seq, kind=kind, ts=ts, data_json=data_json)
+        return LoggedEvent(seq=row[0], kind=kind, ts=ts, data_json=data_json)
 
     def add_user_message(self, conversation_id: str, client_msg_id: str, text: str) -> StoredMessage:
         """Store a user message once per client_msg_id; a repeat returns the first one's seq."""
@@ -271,14 +272,12 @@ class Store:
             return StoredMessage(seq=event.seq, duplicate=False, event=event)
 
     def events_after(self, conversation_id: str, after: int, limit: int) -> list[LoggedEvent]:
-        rows = (
-            Event.select(Event.seq, Event.kind, Event.ts, Event.data)
-            .where((Event.conversation_id == conversation_id) & (Event.seq > after))
-            .order_by(Event.seq)
-            .limit(limit)
-            .tuples()
+        """Replay's read path, in plain SQL: building models was 40% of catch-up time (make bench)."""
+        cursor = self.db.execute_sql(
+            "SELECT seq, kind, ts, data FROM event WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (conversation_id, after, limit),
         )
-        return [LoggedEvent(seq=seq, kind=kind, ts=ts, data_json=data) for seq, kind, ts, data in rows]
+        return [LoggedEvent(*row) for row in cursor.fetchall()]
 
     def head_seq(self, conversation_id: str) -> int:
         conversation = self.get_conversation(conversation_id)

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 from server_process import REPO
-
 from swe_swe.cli import build_parser, config_from_args
 
 
