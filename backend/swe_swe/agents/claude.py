@@ -68,13 +68,13 @@ def _hide_session_missing(event: dict[str, Any]) -> bool:
 class ClaudeAgent(Agent):
     name = "claude"
 
-    def __init__(self, config: Config, claude_bin: str) -> None:
+    def __init__(self, config: Config, claude_bin: str, env: dict[str, str] | None = None) -> None:
         self.config = config
         self.claude_bin = claude_bin
         self.pool = StreamJsonPool(config.agent_idle_seconds, config.stop_grace_seconds)
         self.validator = TranscriptValidator()
         self.vault = Vault(config.vault_dir)
-        self.env = dict(os.environ)
+        self.env = dict(os.environ if env is None else env)
         self._vault_saves: dict[str, asyncio.Task[None]] = {}
         # Computed once: realpath + encoding cost ten times the cached transcript check (make bench).
         self.project_dir = claude_home.project_dir(claude_home.config_dir(self.env), config.workdir)
