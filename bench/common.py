@@ -14,20 +14,11 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-for _p in (REPO / "backend" / "tests", REPO / "backend", REPO / "bench"):
+for _p in (REPO / "backend" / "tests", REPO / "backend", REPO / "bench", REPO / "e2e"):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
-CHROMIUM = os.environ.get("SWE_SWE_CHROMIUM", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 - re-exported to the figures
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Figure 5: dead-link detection.
 
-The page reaches the server through `HoldingProxy`. At a random moment the proxy starts swallowing every
+The page reaches the server through `TcpProxy`. At a random moment the proxy starts swallowing every
 byte of the open link without closing it (a half-open link: Wi-Fi gone mid-air, a NAT that forgot the
 flow); new links still pass. Timed (wall clock, the page's and ours are the same machine's): from the hold
 to the app leaving `connected` ("knows"), and to `connected` again on a new socket ("reconnected"), as a
@@ -14,7 +14,7 @@ import time
 
 from browser import RECORD_PHASES, chromium, demo_server, new_page, open_app, state, wait_connected
 from common import Row, Settings, median, summary
-from tcp_proxy import HoldingProxy
+from support.tcp_proxy import TcpProxy
 
 PING_INTERVAL_S = 5.0
 
@@ -22,7 +22,7 @@ PING_INTERVAL_S = 5.0
 def run(settings: Settings) -> list[Row]:
     runs = settings.runs(5, 3)
     server = demo_server(settings.tmp / "fig5-data", ping_interval=PING_INTERVAL_S).start()
-    proxy = HoldingProxy(server.port).start()
+    proxy = TcpProxy(server.port).start()
     origin = f"http://127.0.0.1:{proxy.port}"
     knows: list[float] = []
     back: list[float] = []

@@ -6,33 +6,23 @@ asyncio tests do not mix in one process).
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+sys.path.append(str(Path(__file__).resolve().parents[1] / "backend" / "tests"))
+from server_process import ServerProcess, free_port  # noqa: E402
+from support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "e2e" / "artifacts"
-CHROMIUM = os.environ.get("SWE_SWE_CHROMIUM", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -49,70 +39,26 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "service_workers": "allow"}
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
-class Server:
-    """A real swe-swe server (demo agent) in a subprocess."""
+class Server(ServerProcess):
+    """A real swe-swe server in a subprocess, with the demo agent unless told otherwise; pings every
+    second so that dead links are found fast."""
 
-    port: int
-    data_dir: Path
     token: str = "e2e-token-0123456789"
+    ping_interval: float = 1.0
     demo_delay: str = "0.4"
-    proc: subprocess.Popen[str] | None = None
-    log_path: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.log_path = self.data_dir / "server.log"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def login_url(self) -> str:
         return f"{self.base_url}/?token={self.token}"
 
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO / "backend") + os.pathsep + os.environ.get("PYTHONPATH", ""),
-            "SWE_SWE_DEMO_DELAY": self.demo_delay,
-        }
-        argv = [sys.executable, "-m", "swe_swe", "--agent", "demo", "--port", str(self.port),
-                "--data-dir", str(self.data_dir), "--token", self.token, "--ping-interval", "1"]
-        log = open(self.log_path, "a")  # noqa: SIM115 - kept open for the process's life
-        self.proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"swe-swe exited early:\n{self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/api/health", timeout=1) as r:
-                    if json.load(r).get("ok"):
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"swe-swe did not become healthy:\n{self.log_path.read_text()}")
-
-    def kill(self) -> None:
-        """A crash: SIGKILL, no goodbye to anyone."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
+    def start(self, timeout: float = 20.0) -> Server:
+        self.env = {**self.env, "SWE_SWE_DEMO_DELAY": self.demo_delay}
+        super().start(timeout)
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        self.terminate()
 
     # the HTTP API, authorised with the bearer token
     def api(self, method: str, path: str, body: Any = None) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Server, app_state, conversation_id, converse, eventually, open_app, send_message, wait_results
+from conftest import Server, app_state, conversation_id, converse, open_app, send_message, wait_results
 
 
 def test_the_draft_survives_a_reload(page, server: Server) -> None:

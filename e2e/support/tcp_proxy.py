@@ -1,8 +1,10 @@
 """A loopback TCP proxy that tests steer to make networks misbehave.
 
 Between the browser and the server it can cut every connection (the browser sees close 1006 at
-once), hold bytes without closing (a half-open link that only a ping watchdog notices), delay each
-chunk (per-frame latency; CDP throttling only delays the handshake), or refuse new connections.
+once), hold bytes without closing (a half-open link that only a ping watchdog notices: either every
+link, paused until released, or only the links open now, whose bytes are then swallowed while new
+links pass), delay each chunk (per-frame latency; CDP throttling only delays the handshake), or
+refuse new connections.
 It runs its own event loop in a thread so synchronous Playwright tests can drive it.
 """
 
@@ -19,6 +21,7 @@ class _Link:
     client: asyncio.StreamWriter
     upstream: asyncio.StreamWriter
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    swallowing: bool = False
 
     def abort(self) -> None:
         for writer in (self.client, self.upstream):
@@ -67,6 +70,15 @@ class TcpProxy:
         else:
             self._holding.clear()
 
+    def hold_open_links(self) -> int:
+        """From now on the links open now swallow their bytes and never report a close, while new
+        links pass: a half-open link the page can only notice by its ping watchdog. Returns how many."""
+        return self._call(self._swallow())
+
+    def cut_held(self) -> int:
+        """Abort the links `hold_open_links` took (clean-up after a measurement); returns how many."""
+        return self._call(self._cut(swallowing_only=True))
+
     def refuse(self, refusing: bool = True) -> None:
         """New connections are closed at once (a server that is down, as seen through the proxy)."""
         self._refusing = refusing
@@ -92,11 +104,16 @@ class TcpProxy:
             self._server.close()
             await self._server.wait_closed()
 
-    async def _cut(self) -> int:
-        links = list(self._links)
+    async def _swallow(self) -> int:
+        for link in self._links:
+            link.swallowing = True
+        return len(self._links)
+
+    async def _cut(self, swallowing_only: bool = False) -> int:
+        links = [link for link in self._links if link.swallowing or not swallowing_only]
         for link in links:
             link.abort()
-        self._links.clear()
+            self._links.discard(link)
         return len(links)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -119,6 +136,10 @@ class TcpProxy:
         try:
             while True:
                 chunk = await reader.read(65536)
+                if link.swallowing:
+                    if not chunk:  # a half-open link never tells that the other side closed
+                        await asyncio.Future()
+                    continue
                 if not chunk:
                     break
                 while self._holding.is_set():
@@ -128,9 +149,13 @@ class TcpProxy:
                 writer.write(chunk)
                 await writer.drain()
                 self.bytes_forwarded += len(chunk)
-        except (ConnectionError, asyncio.CancelledError, OSError):
+        except (ConnectionError, OSError):
+            if link.swallowing:
+                await asyncio.Future()
+        except asyncio.CancelledError:
             pass
         finally:
-            self._links.discard(link)
+            if not link.swallowing:
+                self._links.discard(link)
             with contextlib.suppress(Exception):
                 writer.close()
