@@ -3,10 +3,12 @@ e2e/artifacts/ for people to look at."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from websockets.sync.client import connect
 
 from conftest import PHONE, Server, converse, open_app, send_message, wait_results
 
@@ -81,13 +83,26 @@ def test_phone(phone, server: Server, artifacts: Path) -> None:
     page.wait_for_function("() => window.sweSwe.state.outbox.length === 0", timeout=20000)
 
 
+def start_conversations(server: Server, count: int) -> None:
+    """Conversations made by another client, so the list is longer than the screen."""
+    for _ in range(count):
+        with connect(f"ws://127.0.0.1:{server.port}/ws?token={server.token}") as ws:
+            ws.send(json.dumps({"type": "hello", "protocol": 1, "client_id": "e2e-filler", "conversation_id": None, "last_seq": 0}))
+            while json.loads(ws.recv(timeout=10))["type"] != "replay_done":
+                pass
+
+
 def test_desktop(page, server: Server, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
+    start_conversations(server, 20)
     open_app(page, server)
     converse(page, "Summarise what changed in the last release")
     converse(page, "Draft release notes as a bulleted list")
     assert page.is_visible("#sidebar")
     assert page.is_hidden("#open-sidebar")
+    # however long the conversation list, the page itself never scrolls: the header stays in view
+    assert page.evaluate("() => document.scrollingElement.scrollTop + document.body.scrollTop") == 0
+    assert page.locator("#open-details").bounding_box()["y"] >= 0
     page.screenshot(path=str(artifacts / "desktop-conversation.png"))
     page.click("#open-details")
     page.wait_for_selector("#details[open]")
