@@ -16,6 +16,7 @@ SWE_SWE_CHAOS_PROFILE=default (200 messages, a few minutes at most) or long (`ma
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import time
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import ARTIFACTS, Server, open_app
 from support.chaos import (
@@ -49,9 +51,24 @@ from support.tcp_proxy import TcpProxy
 
 READY = "() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'"
 
-# The message is accepted once it is in the tab's outbox (written to IndexedDB first) or already in
-# the transcript; from then on it must reach the log exactly once, whatever happens to the tab.
-ACCEPTED = """(t) => window.sweSwe.state.outbox.some((e) => e.text === t)
+# A message is accepted once the outbox entry holding it is committed to IndexedDB (the app writes it
+# there before it shows the message as pending or sends it); from then on it must reach the log
+# exactly once, whatever happens to the tab. The commit is seen by watching IndexedDB itself, not the
+# app's memory, so that an app that later loses the entry cannot hide that it had accepted it.
+WATCH_OUTBOX_WRITES = """(() => {
+  const stored = new Set();
+  Object.defineProperty(window, '__chaosStored', { value: stored });
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, key) {
+    const request = put.apply(this, arguments);
+    if (this.name === 'outbox' && value && typeof value.text === 'string') {
+      const text = value.text;
+      this.transaction.addEventListener('complete', () => stored.add(text));
+    }
+    return request;
+  };
+})();"""
+ACCEPTED = """(t) => window.__chaosStored.has(t)
   || [...document.querySelectorAll('#log > li.msg.user .bubble')].some((b) => b.textContent === t)"""
 
 # Whether a tab has settled: what the quiescence check needs, cheap enough to poll.
@@ -171,7 +188,10 @@ class ChaosRun:
         text = message_text(tab.n, tab.sent)
         tab.page.fill("#input", text)
         tab.page.click("#send")
-        tab.page.wait_for_function(ACCEPTED, arg=text, timeout=self.wait_ms)
+        try:
+            tab.page.wait_for_function(ACCEPTED, arg=text, timeout=self.wait_ms)
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"{tab.name} did not accept {text!r} (not stored on the device)") from None
         self.sent.append(text)
         self.tally.messages += 1
         if mid_chaos:
@@ -198,12 +218,21 @@ class ChaosRun:
         self.tally.offline_spells += 1
         try:
             time.sleep(self.rng.uniform(0, 2.5))
-            self.send_some(3)
-            if self.rng.random() < 0.3:
-                self.reload(self.rng.choice(self.tabs), mid_send=self.rng.random() < 0.5)
+            self.while_away()
+            if self.rng.random() < 0.2:  # and the server restarts meanwhile
+                self.restart(hard=self.rng.random() < 0.5)
             time.sleep(self.rng.uniform(0, 1.0))
         finally:
             self.context.set_offline(False)
+
+    def while_away(self) -> None:
+        """What a user does while the server cannot be reached: types, reloads (the page comes from
+        the service worker's cache), opens another tab."""
+        self.send_some(3)
+        if self.rng.random() < 0.3:
+            self.reload(self.rng.choice(self.tabs), mid_send=self.rng.random() < 0.5)
+        if self.rng.random() < 0.15 and len(self.tabs) < self.profile.max_tabs:
+            self.open_tab()
 
     def restart(self, hard: bool) -> None:
         """Stop the server (SIGTERM, or kill -9 without a chance to clean up), type a few messages
@@ -215,7 +244,7 @@ class ChaosRun:
             self.server.stop()
             self.tally.restarts_sigterm += 1
         time.sleep(self.rng.uniform(0, 1.0))
-        self.send_some(3)
+        self.while_away()
         self.server.start()
 
     def events(self) -> list[dict[str, Any]]:
@@ -267,7 +296,9 @@ class ChaosRun:
 
     def settle(self) -> None:
         """Wait for quiescence: every turn finished on the server, every outbox (memory and
-        IndexedDB) empty, every tab connected and caught up with the server's head."""
+        IndexedDB) empty, every tab connected and caught up with the server's head. Then nothing
+        more can reach the log (an entry leaves the outbox only once the log holds it), so this does
+        not wait for the log to hold every message sent: a lost one is reported, not waited for."""
         deadline = time.monotonic() + self.profile.settle_timeout_s
         last: Any = None
         while True:
@@ -279,7 +310,7 @@ class ChaosRun:
             tabs = [tab.page.evaluate(QUIET) for tab in self.tabs]
             last = {"head": head, "users": users, "sent": len(self.sent), "finished": finished, "status": status,
                     "tabs": tabs}
-            if (users >= len(self.sent) and finished == users and status != "running"
+            if (finished == users and status != "running"
                     and all(t["phase"] == "connected" and t["last_seq"] == head and not t["outbox"]
                             and not t["stored_outbox"] for t in tabs)):
                 # caught up with a head that no longer moves
@@ -320,6 +351,7 @@ def test_chaos(browser: Browser, context: BrowserContext, browser_context_args: 
 
     server: Server = make_server(demo_delay=profile.demo_delay)
     proxy = TcpProxy(server.port).start()
+    context.add_init_script(WATCH_OUTBOX_WRITES)
     run = ChaosRun(browser, context, browser_context_args, server, proxy, profile, rng, tally)
     started = time.monotonic()
     try:
@@ -348,6 +380,9 @@ def test_chaos(browser: Browser, context: BrowserContext, browser_context_args: 
         raise
     finally:
         tally.seconds = time.monotonic() - started
+        if run.cid and not tally.events_in_log:
+            with contextlib.suppress(Exception):  # the server may be the thing that failed
+                tally.events_in_log = len(run.events())
         for tab in run.tabs:
             try:
                 tab.page.screenshot(path=str(chaos_artifacts / f"chaos-tab{tab.n}.png"))
