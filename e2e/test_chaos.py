@@ -98,6 +98,9 @@ VIEW = """async () => {
 
 @dataclass
 class Tab:
+    """One page of the browser context. `n` names it in its messages' tags and keeps counting across
+    reloads (a reload is the same tab to the user), so per-tab send order can be checked in the log."""
+
     n: int
     page: Page
     sent: int = 0
