@@ -2,9 +2,10 @@
 // The browser driver (connection.js) owns the WebSocket and the timers and carries out the effects.
 //
 //   idle ──start──▶ connecting ──welcome──▶ connected
-//                     ▲   │ closed/dead          │ closed/dead (probe without pong, …)
+//                     ▲   │ closed/dead          │ closed
 //                     │   ▼                      ▼
 //                     └─ reconnecting (backoff with jitter) ── 10 failed attempts ──▶ failed
+//   connected ──dead (a probe or ping without pong)──▶ connecting at once: the link died, not the server.
 //   offline: the browser says there is no network; retries continue slowly and do not count.
 //   online / wake (visible, pageshow, resume) / retry_now: connect at once (or probe if connected).
 //   unauthorized: the token cookie is missing or wrong; nothing more is tried until retry_now.
@@ -117,6 +118,9 @@ export function transition(state, event, env) {
     case 'dead':
       if (event.socket !== state.socket) return same;
       if (state.phase !== 'connecting' && state.phase !== 'connected') return same;
+      // A live socket that stopped answering pings: the link died, the server is probably fine, and
+      // the verdict already took a ping timeout, so try again at once (a new link failing backs off).
+      if (event.type === 'dead' && state.phase === 'connected' && state.online) return connectNow(state, env);
       return afterLoss(state, env, event.type === 'dead' ? [{ type: 'close' }] : []);
     case 'timer':
       if (waiting) return connectNow(state, env);

@@ -89,11 +89,16 @@ test('online and wake probe a connected socket (it may be half-open)', () => {
   }
 });
 
-test('a dead probe closes the socket and schedules a retry', () => {
+test('a live socket found dead is replaced at once; a new one that hangs backs off', () => {
   const { state } = run([{ type: 'start' }, { type: 'welcome' }]);
   const r = transition(state, { type: 'dead', socket: 1 }, env());
-  assert.equal(r.state.phase, 'reconnecting');
-  assert.deepEqual(types(r.effects), ['close', 'cancel', 'schedule']);
+  assert.equal(r.state.phase, 'connecting');
+  assert.deepEqual(types(r.effects), ['cancel', 'close', 'open']);
+  assert.equal(r.effects[2].socket, 2);
+  const hung = transition(r.state, { type: 'dead', socket: 2 }, env());
+  assert.equal(hung.state.phase, 'reconnecting');
+  assert.equal(hung.state.attempt, 1);
+  assert.deepEqual(types(hung.effects), ['close', 'cancel', 'schedule']);
 });
 
 test('offline: losses do not count toward failure; online reconnects at once', () => {
