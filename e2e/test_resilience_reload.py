@@ -1,0 +1,133 @@
+"""Issue 5, scenario 3: the user reloads the page at any moment of a turn. Whatever the moment, the
+conversation afterwards is the server's log, nothing lost and nothing twice; a message queued offline
+survives a reload made offline (the page then comes from the service worker) and goes out once; and
+what the user was doing (a half-typed draft, the place they were reading) is there again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page
+
+from conftest import Server, conversation_id, eventually, open_app, send_message, wait_phase, wait_results
+from support.network import assert_shows_the_log, screenshot
+
+READY = "() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'"
+STREAMING = "() => document.querySelector('#log li.msg.agent') && !document.querySelector('#log li.result')"
+THIRD_TURN_RUNNING = "() => document.querySelectorAll('#log li.result').length === 2 && window.sweSwe.state.status === 'running'"
+SCROLL_TOP = "() => document.getElementById('scroller').scrollTop"
+# One row of the app's IndexedDB, read directly (not through the app's code).
+STORED = """async ([store, key]) => {
+  const db = await new Promise((resolve, reject) => {
+    const r = indexedDB.open('swe-swe');
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const row = await new Promise((resolve) => { const r = db.transaction(store).objectStore(store).get(key); r.onsuccess = () => resolve(r.result ?? null); });
+  db.close();
+  return row;
+}"""
+
+# The moments of a turn at which the page is reloaded.
+MOMENTS = {
+    # the message is on the page (queued, in flight or logged) and no reply has started
+    "right-after-send": "() => document.querySelector('#pending li, #log li.msg.user') && !document.querySelector('#log li.msg.agent')",
+    "mid-stream": STREAMING,
+    "after-the-end": "() => document.querySelector('#log li.result') && window.sweSwe.state.status === 'idle'",
+}
+
+
+def reload(page: Page) -> None:
+    page.reload()
+    page.wait_for_function(READY)
+
+
+def stored(page: Page, store: str, key: str) -> dict[str, Any]:
+    return page.evaluate(STORED, [store, key]) or {}
+
+
+def wait_conversation_id(page: Page) -> str:
+    """The server's id of the page's conversation (a new one is named once the server answers)."""
+    page.wait_for_function("() => /^[0-9a-f-]{36}$/.test(window.sweSwe.state.conversation_id || '')", timeout=15000)
+    return conversation_id(page)
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_a_reload_at_any_moment_of_a_turn_loses_and_doubles_nothing(moment: str, page: Page, make_server: Any,
+                                                                     artifacts: Path) -> None:
+    server: Server = make_server(demo_delay="1.5")
+    open_app(page, server)
+    text = f"reload me {moment}"
+    send_message(page, text)
+    page.wait_for_function(MOMENTS[moment], timeout=15000)
+    reload(page)
+
+    cid = wait_conversation_id(page)
+    assert_shows_the_log(page, server, cid)
+    assert server.user_texts(cid) == [text]
+    assert [c["id"] for c in server.api("GET", "/api/conversations")["conversations"]] == [cid], "one conversation"
+    assert page.locator("#log li.msg.user .bubble").all_inner_texts() == [text]
+    assert "Done in" in page.inner_text("#log li.result")
+    screenshot(page, artifacts, f"reload-{moment}")
+
+
+def test_a_message_queued_offline_survives_a_reload_made_offline(context: BrowserContext, page: Page, make_server: Any,
+                                                                  artifacts: Path) -> None:
+    """Offline while a reply streams, a message typed, the page reloaded from the service worker's
+    cache with the network still gone: the message still waits, visibly, and goes out once."""
+    server: Server = make_server(demo_delay="1.5")
+    open_app(page, server)
+    send_message(page, "a reply is streaming")
+    page.wait_for_function(STREAMING, timeout=15000)
+    cid = conversation_id(page)
+    context.set_offline(True)
+    wait_phase(page, "offline")
+    send_message(page, "queued, then reloaded")
+    page.locator("#pending li.pending").wait_for()
+
+    reload(page)
+    page.locator("#pending li.pending").wait_for()
+    assert page.locator("#pending li.pending .bubble").all_inner_texts() == ["queued, then reloaded"]
+    page.wait_for_function("() => document.getElementById('queue-note').textContent === '1 message waiting to send'")
+    assert server.user_texts(cid) == ["a reply is streaming"]
+
+    context.set_offline(False)
+    assert_shows_the_log(page, server, cid)
+    assert server.user_texts(cid) == ["a reply is streaming", "queued, then reloaded"]
+    page.wait_for_selector("#queue-note", state="hidden")
+    screenshot(page, artifacts, "reload-queued-offline")
+
+
+def test_a_reload_mid_stream_keeps_the_draft_and_the_reading_position(page: Page, make_server: Any,
+                                                                       artifacts: Path) -> None:
+    """The user scrolled up to read and started typing while the agent was still answering: after the
+    reload both are as they left them, and the rest of the reply arrives below without moving the view."""
+    page.set_viewport_size({"width": 390, "height": 640})
+    server: Server = make_server(demo_delay="1")
+    open_app(page, server)
+    for i in range(3):
+        send_message(page, f"message number {i + 1} " + "with some words " * 8)
+    wait_results(page, 2, timeout=30000)
+    page.wait_for_function(THIRD_TURN_RUNNING)
+    cid = conversation_id(page)
+    page.evaluate("() => { const s = document.getElementById('scroller'); s.scrollTop = Math.round(s.scrollHeight * 0.3); }")
+    before = page.evaluate(SCROLL_TOP)
+    assert before > 100
+    draft = "half-written thought\nsecond line"
+    page.fill("#input", draft)
+    # Both are saved a moment after the user stops; wait until the device holds them. (Not the instant
+    # before the reload: Chromium drops IndexedDB writes begun as the page unloads, so the app's save
+    # on pagehide does not land. That is a known gap, reported with this scenario, not tested here.)
+    eventually(lambda: stored(page, "drafts", cid).get("text") == draft, timeout=5)
+    eventually(lambda: stored(page, "views", cid).get("at_bottom") is False, timeout=5)
+
+    reload(page)
+    page.wait_for_function("(d) => document.getElementById('input').value === d", arg=draft)
+    page.wait_for_function(f"(b) => Math.abs(({SCROLL_TOP})() - b) <= 4", arg=before)
+    assert_shows_the_log(page, server, cid)
+    assert abs(page.evaluate(SCROLL_TOP) - before) <= 4, "the reply arriving below must not move the view"
+    assert page.input_value("#input") == draft
+    assert draft not in server.user_texts(cid), "a draft is never sent"
+    screenshot(page, artifacts, "reload-draft-scroll")
