@@ -18,6 +18,8 @@ from swe_swe.store import Conversation, Store
 
 log = logging.getLogger("swe_swe.turns")
 HISTORY_EVENTS = 2000
+# said whenever a turn is cut off by a stop of the server, graceful (SIGTERM) or not (a crash, kill -9)
+INTERRUPTED_NOTICE = "The server restarted while the agent was working, so that turn was cut off. Send it again to retry."
 
 
 def conversation_ref(conversation: Conversation) -> ConversationRef:
@@ -123,6 +125,7 @@ class TurnRunner:
         self.store.finish_run(run_id, result.outcome.value, result.exit_code)
         sink.log("run_finished", {"outcome": result.outcome.value, "exit_code": result.exit_code})
         if result.outcome is RunOutcome.INTERRUPTED:
+            sink.log("notice", {"level": "warning", "text": INTERRUPTED_NOTICE})
             self.store.set_status(sink.conversation_id, "interrupted")
 
     async def stop(self, conversation_id: str) -> None:
@@ -144,11 +147,7 @@ class TurnRunner:
         for run in self.store.unfinished_runs():
             self.store.finish_run(run.id, RunOutcome.INTERRUPTED.value, None)
             self.hub.append(run.conversation_id, "run_finished", {"outcome": "interrupted", "exit_code": None})
-            self.hub.append(
-                run.conversation_id,
-                "notice",
-                {"level": "warning", "text": "The server restarted while the agent was working, so that turn was cut off. Send it again to retry."},
-            )
+            self.hub.append(run.conversation_id, "notice", {"level": "warning", "text": INTERRUPTED_NOTICE})
             self.store.set_status(run.conversation_id, "interrupted")
 
     def resume_pending(self) -> None:
