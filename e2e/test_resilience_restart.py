@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import Server, conversation_id, converse, open_app, send_message, wait_phase
 
 # the demo agent's pauses are scaled by this: the tool call shows after ~0.8 s, the turn ends after ~3 s,
@@ -36,9 +38,9 @@ def restart_mid_turn(page: Any, server: Server, stop: Callable[[], None]) -> str
     return cid
 
 
-def assert_shown_interrupted(page: Any) -> None:
+def assert_shown_interrupted(page: Any, server: Server, cid: str) -> None:
     """The cut turn, as the user sees it once the replay arrives: a plain-words line, its tool call and
-    its message marked interrupted, and a way to ask again."""
+    its message marked interrupted, a way to ask again, and the reason; the server logged both."""
     run_end = page.locator("#log li.run-end.outcome-interrupted")
     run_end.wait_for(timeout=15000)
     assert run_end.locator(".run-end-title").inner_text() == INTERRUPTED
@@ -46,6 +48,10 @@ def assert_shown_interrupted(page: Any) -> None:
     assert page.inner_text("#log li.tool .tool-status") == "interrupted"
     assert page.locator("#log li.msg.user.turn-interrupted").inner_text().startswith(CUT_OFF)
     assert "Last turn interrupted" in page.inner_text("#conv-sub")
+    assert page.inner_text("#log li.notice.level-warning") == RESTART_NOTICE
+    interruption = [(e["kind"], e["data"]) for e in server.events(cid) if e["kind"] in ("run_finished", "notice")]
+    assert interruption == [("run_finished", {"outcome": "interrupted", "exit_code": None}),
+                            ("notice", {"level": "warning", "text": RESTART_NOTICE})]
 
 
 def assert_next_message_answered_once(page: Any, server: Server, cid: str) -> None:
@@ -68,27 +74,14 @@ def assert_restarted_cleanly(server: Server) -> None:
     assert "Traceback" not in log
 
 
-def notices(server: Server, cid: str) -> list[str]:
-    return [e["data"]["text"] for e in server.events(cid) if e["kind"] == "notice"]
-
-
-def test_sigterm_mid_turn(page, make_server, artifacts: Path) -> None:
-    """A graceful stop: the server itself ends the running turn `interrupted` before it exits."""
+@pytest.mark.parametrize("how", ["sigterm", "kill-9"])
+def test_a_restart_in_the_middle_of_a_turn(page, make_server, artifacts: Path, how: str) -> None:
+    """SIGTERM (a deploy): the server itself ends the running turn `interrupted`, and says why, before it
+    exits. kill -9 (a crash): no chance to clean up; the next start finds the unfinished run and does
+    the same. Either way the user sees one and the same account of it."""
     server: Server = make_server(demo_delay=DEMO_DELAY)
-    cid = restart_mid_turn(page, server, server.terminate)
-    assert_shown_interrupted(page)
+    cid = restart_mid_turn(page, server, {"sigterm": server.terminate, "kill-9": server.kill}[how])
+    assert_shown_interrupted(page, server, cid)
     assert_next_message_answered_once(page, server, cid)
     assert_restarted_cleanly(server)
-    page.screenshot(path=str(artifacts / "resilience-restart-sigterm.png"))
-
-
-def test_kill_9_mid_turn(page, make_server, artifacts: Path) -> None:
-    """No chance to clean up: the next start finds the unfinished run, ends it `interrupted` and says why."""
-    server: Server = make_server(demo_delay=DEMO_DELAY)
-    cid = restart_mid_turn(page, server, server.kill)
-    assert_shown_interrupted(page)
-    assert page.inner_text("#log li.notice.level-warning") == RESTART_NOTICE
-    assert notices(server, cid) == [RESTART_NOTICE]
-    assert_next_message_answered_once(page, server, cid)
-    assert_restarted_cleanly(server)
-    page.screenshot(path=str(artifacts / "resilience-restart-kill.png"))
+    page.screenshot(path=str(artifacts / f"resilience-restart-{how}.png"))
