@@ -328,7 +328,7 @@ function onError(c, frame) {
     markGone(c);
     return;
   }
-  const refused = ob.refusedBy(code, c.awaiting);
+  const refused = ob.refusedBy(code, c.awaiting, frame.client_msg_id, c.entries);
   if (refused) {
     c.inFlight.delete(refused);
     c.awaiting = c.awaiting.filter((x) => x !== refused);

@@ -78,6 +78,16 @@ test('a refusal is pinned on the oldest message still waiting for its ack, for c
   assert.equal(ob.refusedBy('bad_frame', []), null);
 });
 
+test('an error that names the refused message pins the refusal on that one', () => {
+  const outbox = new Map([['a', mk(1, 0)], ['b', mk(2, 0)]]);
+  assert.equal(ob.refusedBy('too_large', ['a', 'b'], 'b', outbox), 'b');
+  assert.equal(ob.refusedBy('bad_frame', ['a'], 'b', outbox), 'b', 'in the outbox, even if not sent on this socket');
+  assert.equal(ob.refusedBy('bad_frame', ['a', 'b'], 'someone-else', outbox), null, 'not ours: none of ours is refused');
+  assert.equal(ob.refusedBy('bad_frame', ['a', 'b'], null, outbox), 'a', 'no name: the oldest awaiting');
+  assert.equal(ob.refusedBy('bad_frame', ['a', 'b'], '', outbox), 'a');
+  assert.equal(ob.refusedBy('rate_limited', ['a', 'b'], 'b', outbox), null, 'a dropped frame is not a refusal');
+});
+
 test('queue summary in plain words', () => {
   const now = 10 * HOUR;
   const entries = [mk(1, now), mk(2, now), mk(3, now - 2 * HOUR), mk(4, now, { refused: 'x' })];
