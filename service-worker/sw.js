@@ -7,7 +7,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+390e378735';
+const VERSION = '0.1.0+c2048a863e';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -24,12 +24,16 @@ const SHELL = [
   '/js/backoff.js',
   '/js/connection-machine.js',
   '/js/connection.js',
+  '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',
+  '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',
   '/js/markdown.js',
   '/js/outbox.js',
+  '/js/routes.js',
+  '/js/screen-text.js',
   '/js/sw-client.js',
   '/js/tabs.js',
   '/js/view-model.js',

@@ -9,8 +9,12 @@ import { Connection } from './connection.js';
 import { describe as describeConnection } from './connection-machine.js';
 import { ConversationModel, buildModel } from './view-model.js';
 import { Tabs } from './tabs.js';
-import { uuid } from './ids.js';
+import { clientIdFor, uuid } from './ids.js';
 import { conversationTitle, oneLine } from './format.js';
+import { hashFor, parseRoute } from './routes.js';
+import { abandonedNew, countUnacked, listedRecords, listRows, missingOnServer } from './conversation-list.js';
+import { NOTICE, connectionText, emptyScreen, headerSubtitle, pageTitle, sidebarFoot, workingText } from './screen-text.js';
+import { EventBatcher } from './event-batcher.js';
 import { askWorkerToFlush, checkForUpdate, registerServiceWorker, requestBackgroundSync, workerVersion } from './sw-client.js';
 import { ConversationView } from './ui/conversation-view.js';
 import { renderConversationList } from './ui/sidebar.js';
@@ -192,13 +196,13 @@ async function onWelcome(c, frame) {
     c.model = new ConversationModel();
     for (const [id, e] of c.entries) {
       if (e.acked_seq != null) {
-        const next = { ...e, acked_seq: null };
+        const next = ob.markUnacked(e);
         c.entries.set(id, next);
         await db.putEntry(next);
       }
     }
     view.reset(c.model);
-    showToast('The server’s history was replaced; this conversation was reloaded from it.');
+    showToast(NOTICE.historyReplaced);
   }
   c.welcome = { head_seq: frame.head_seq, status: frame.status };
   c.model.setStatus(frame.status);
@@ -236,41 +240,11 @@ async function adoptServerId(c, serverId) {
   renderList();
 }
 
-/** @type {import('./view-model.js').LoggedEvent[]} */
-let unsaved = [];
-/** @type {Current|null} */
-let unsavedFor = null;
-let writing = false;
-
-/**
- * Store applied events at once; while a write runs, the next ones gather into one batch.
- * Writes are idempotent (events by key, last_seq only grows), and a gap left by a write lost in an
- * unload heals itself: the model only applies a contiguous prefix, and the replay brings the rest.
- * @param {Current} c
- * @param {import('./view-model.js').LoggedEvent} event
- */
-function persistEvent(c, event) {
-  if (unsavedFor !== c) writeUnsaved(true);
-  unsavedFor = c;
-  unsaved.push(event);
-  if (!writing) writeUnsaved(false);
-}
-
-/** @param {boolean} now  write in parallel with a running write (the page is going away) */
-function writeUnsaved(now) {
-  const c = unsavedFor;
-  const batch = unsaved;
-  if (!c || !batch.length || (writing && !now)) return;
-  unsaved = [];
+/** Applied events, stored in batches (event-batcher.js) with the conversation's status and title. */
+const eventWrites = new EventBatcher((/** @type {Current} */ c, /** @type {import('./view-model.js').LoggedEvent[]} */ batch) => {
   const patch = { status: c.model.status, title: c.model.title || c.record.title, last_active_at: batch[batch.length - 1].ts };
-  const write = db.storeEvents(c.id, batch, patch).catch((err) => console.error('swe-swe: saving events failed', err));
-  if (now) return;
-  writing = true;
-  write.then(() => {
-    writing = false;
-    writeUnsaved(false);
-  });
-}
+  return db.storeEvents(c.id, batch, patch);
+});
 
 /** @param {Current} c @param {any} frame */
 function onEvent(c, frame) {
@@ -283,7 +257,7 @@ function onEvent(c, frame) {
     return;
   }
   c.model.apply(event);
-  persistEvent(c, event);
+  eventWrites.add(c, event);
   if (event.kind === 'run_finished') c.stopping = false;
   if (event.kind === 'user_message' || event.kind === 'run_finished' || event.kind === 'run_started') refreshListSoon();
   settleOutbox(c);
@@ -294,7 +268,7 @@ function onEvent(c, frame) {
 function onReplayDone(c, frame) {
   c.replayed = true;
   if (c.welcome && c.model.lastSeq === c.welcome.head_seq) c.model.setStatus(/** @type {any} */ (c.welcome.status));
-  writeUnsaved(false);
+  eventWrites.flush(false);
   settleOutbox(c);
   flush();
   scheduleRender();
@@ -323,7 +297,7 @@ function onAck(c, frame) {
 /** @param {Current} c @param {any} frame */
 function onError(c, frame) {
   const code = String(frame.code ?? '');
-  const message = String(frame.message ?? 'The server refused a request.');
+  const message = String(frame.message ?? NOTICE.refusedRequest);
   if (code === 'not_found' && !c.welcome) {
     markGone(c);
     return;
@@ -436,7 +410,7 @@ async function enqueue(text) {
     await db.putEntry(entry);
   } catch (err) {
     console.error('swe-swe: could not store the message', err);
-    showToast('This device could not store the message, so it was not sent. Check the browser’s storage settings.');
+    showToast(NOTICE.notStored);
     return false;
   }
   if (cur !== c) return true;
@@ -461,7 +435,7 @@ async function enqueue(text) {
 /** Other conversations' queued messages: the service worker posts them over HTTP. */
 async function flushOtherConversations() {
   const entries = await db.allEntries().catch(() => []);
-  const others = entries.filter((e) => e.acked_seq == null && !db.isPendingId(e.conversation_id) && e.conversation_id !== cur?.id);
+  const others = ob.unacked(entries).filter((e) => !db.isPendingId(e.conversation_id) && e.conversation_id !== cur?.id);
   if (!others.length) return;
   const held = await tabs.flushedElsewhere();
   askWorkerToFlush([...new Set([...held, ...(cur ? [cur.id] : [])])]);
@@ -533,7 +507,7 @@ function leaveCurrent() {
   if (!c) return;
   saveScrollNow();
   saveDraftNow();
-  writeUnsaved(true);
+  eventWrites.flush(true);
   c.release();
   conn.stop();
   cur = null;
@@ -555,9 +529,7 @@ async function openDefault() {
 
 /** @returns {db.ConversationRecord[]} */
 function sortedRecords() {
-  return [...app.records.values()]
-    .filter((r) => !r.pending_new || (app.queued.get(r.id) ?? 0) > 0 || app.drafts.has(r.id) || r.id === cur?.id)
-    .sort((a, b) => (b.pending_new ? 1 : 0) - (a.pending_new ? 1 : 0) || (b.last_active_at || b.created_at) - (a.last_active_at || a.created_at));
+  return listedRecords(app.records.values(), { queued: app.queued, drafts: app.drafts, currentId: cur?.id ?? null });
 }
 
 /**
@@ -572,9 +544,7 @@ async function applyServerList(list) {
   const onServer = new Set(list.map((c) => c.id));
   const entries = await db.allEntries().catch(() => []);
   const withEntries = new Set(entries.map((e) => e.conversation_id));
-  for (const r of merged) {
-    if (r.pending_new || onServer.has(r.id)) continue;
-    if (r.local_updated_at > fetchedAt - 10000) continue; // just created by another tab
+  for (const r of missingOnServer(merged, onServer, fetchedAt)) {
     if (r.id === cur?.id) {
       if (!cur.gone && cur.model.lastSeq > 0) markGone(cur);
       continue;
@@ -600,21 +570,12 @@ async function loadRecords() {
   ]);
   app.records = new Map(records.map((r) => [r.id, r]));
   if (cur && !app.records.has(cur.id) && !cur.pendingNew) app.records.set(cur.id, cur.record);
-  countEntries(entries);
+  app.queued = countUnacked(entries);
   app.drafts = new Set(drafts.map((d) => d.conversation_id));
 }
 
-/** @param {ob.OutboxEntry[]} entries */
-function countEntries(entries) {
-  app.queued = new Map();
-  for (const e of entries) {
-    if (e.acked_seq != null) continue;
-    app.queued.set(e.conversation_id, (app.queued.get(e.conversation_id) ?? 0) + 1);
-  }
-}
-
 async function refreshCounts() {
-  countEntries(await db.allEntries().catch(() => []));
+  app.queued = countUnacked(await db.allEntries().catch(() => []));
   renderList();
 }
 
@@ -667,11 +628,9 @@ function render() {
   renderQueueNote(c);
   const empty = !c.model.items.length && !c.entries.size;
   if (empty) {
-    const notHere = !c.pendingNew && (c.record.head_seq ?? 0) > 0;
-    /** @type {HTMLElement} */ (els.empty.querySelector('h2')).textContent = notHere ? 'Not on this device yet' : 'What should the agent do?';
-    /** @type {HTMLElement} */ (els.empty.querySelector('p')).textContent = notHere
-      ? 'This conversation’s history loads as soon as the server can be reached.'
-      : 'Describe a task. Replies stream in here, and the conversation stays on this device: close the app, lose the network, come back later.';
+    const words = emptyScreen({ pendingNew: c.pendingNew, headSeq: c.record.head_seq ?? 0 });
+    /** @type {HTMLElement} */ (els.empty.querySelector('h2')).textContent = words.heading;
+    /** @type {HTMLElement} */ (els.empty.querySelector('p')).textContent = words.text;
   }
   view.setEmpty(empty);
   const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}`;
@@ -685,16 +644,12 @@ function render() {
 function renderPending(c) {
   const now = Date.now();
   const ctx = { now, expiryMs: app.expiryMs, inFlight: c.inFlight };
-  const rows = ob.sortEntries([...c.entries.values()])
-    .filter((e) => !c.model.loggedIds.has(e.client_msg_id))
-    .map((entry) => ({ entry, state: ob.entryState(entry, ctx) }));
-  view.renderPending(rows);
+  view.renderPending(ob.pendingRows(c.entries.values(), c.model.loggedIds, ctx));
 }
 
 /** @param {Current} c */
 function renderQueueNote(c) {
-  const live = [...c.entries.values()].filter((e) => e.acked_seq == null);
-  const summary = ob.queueSummary(live, { now: Date.now(), expiryMs: app.expiryMs, connected: conn.connected && c.replayed });
+  const summary = ob.queueSummary(ob.unacked(c.entries.values()), { now: Date.now(), expiryMs: app.expiryMs, connected: conn.connected && c.replayed });
   els.queueNote.textContent = summary.text;
   els.queueNote.hidden = !summary.text;
 }
@@ -707,55 +662,31 @@ function renderWorking(c) {
     c.stopping = false;
     return;
   }
-  const queuedTurns = c.model.waitingTurns.length;
-  els.workingLabel.textContent = c.stopping
-    ? 'Stopping…'
-    : `The agent is working…${queuedTurns ? ` (${queuedTurns} more queued)` : ''}`;
+  const words = workingText({ stopping: c.stopping, queuedTurns: c.model.waitingTurns.length });
+  els.workingLabel.textContent = words.label;
   els.stop.disabled = !conn.connected || c.stopping;
-  els.stop.textContent = c.stopping ? 'Stopping…' : 'Stop';
+  els.stop.textContent = words.stop;
 }
-
-const STATUS_WORDS = {
-  idle: 'Idle',
-  running: 'Working…',
-  interrupted: 'Last turn interrupted',
-  expired: 'Inactive: a new message wakes it',
-};
 
 function renderHeader() {
   const c = cur;
   if (!c) return;
   const title = c.model.title || c.record.title;
   els.title.textContent = conversationTitle({ title });
-  document.title = title ? `${oneLine(title, 40)} · swe-swe` : 'swe-swe';
-  const status = c.pendingNew ? (c.entries.size ? 'Waiting for the server' : 'New') : STATUS_WORDS[/** @type {keyof typeof STATUS_WORDS} */ (c.model.status)] ?? c.model.status;
-  const agent = app.agent ? `${app.agent} agent` : '';
-  els.sub.textContent = [agent, status].filter(Boolean).join(' · ');
+  document.title = pageTitle(title);
+  els.sub.textContent = headerSubtitle({ agent: app.agent, pendingNew: c.pendingNew, hasMessages: c.entries.size > 0, status: c.model.status });
   renderConnection();
 }
 
 function renderConnection() {
-  const now = Date.now();
-  const d = describeConnection(conn.state, now);
-  let label = d.label;
-  let tone = d.tone;
-  if (conn.state.phase === 'idle' && cur?.pendingNew) {
-    label = navigator.onLine ? 'Ready' : 'Offline';
-    tone = navigator.onLine ? 'idle' : 'warn';
-  }
-  els.connLabel.textContent = label;
-  els.conn.className = `conn tone-${tone}`;
+  const words = connectionText(conn.state, Date.now(), { pendingNew: !!cur?.pendingNew, online: navigator.onLine });
+  els.connLabel.textContent = words.label;
+  els.conn.className = `conn tone-${words.tone}`;
   els.conn.dataset.phase = conn.state.phase;
-  els.conn.title = d.retry ? `${label}. Tap to retry now.` : label;
-  const phase = conn.state.phase;
-  const showBanner = phase === 'failed' || phase === 'offline' || (phase === 'reconnecting' && conn.state.attempt >= 3);
-  els.connBanner.hidden = !showBanner;
-  els.connBanner.className = `banner ${phase === 'failed' ? 'bad' : 'warn'}`;
-  els.connBannerText.textContent = phase === 'failed'
-    ? 'Cannot reach the server. Your messages stay on this device until it answers.'
-    : phase === 'offline'
-      ? 'You are offline. Messages you send wait on this device and go out when the network is back.'
-      : `The server does not answer. ${label}.`;
+  els.conn.title = words.title;
+  els.connBanner.hidden = !words.banner.show;
+  els.connBanner.className = `banner ${words.banner.tone}`;
+  els.connBannerText.textContent = words.banner.text;
 }
 
 function onConnectionState() {
@@ -766,26 +697,16 @@ function onConnectionState() {
     c.replayed = false;
     c.welcome = null;
     c.model.clearLive();
-    if ([...c.entries.values()].some((e) => e.acked_seq == null)) requestBackgroundSync();
+    if (ob.unacked(c.entries.values()).length) requestBackgroundSync();
   }
   scheduleRender();
 }
 
 function renderList() {
-  const rows = sortedRecords().map((r) => ({
-    id: r.id,
-    title: r.id === cur?.id ? cur.model.title || r.title : r.title,
-    status: r.id === cur?.id && !cur.pendingNew ? cur.model.status : r.status,
-    last_active_at: r.last_active_at || r.created_at,
-    queued: app.queued.get(r.id) ?? 0,
-    pending_new: !!r.pending_new,
-    has_draft: app.drafts.has(r.id),
-  }));
-  if (cur?.pendingNew && !rows.some((r) => r.id === cur?.id)) {
-    rows.unshift({ id: cur.id, title: '', status: 'idle', last_active_at: Date.now(), queued: 0, pending_new: true, has_draft: false });
-  }
+  const open = cur ? { id: cur.id, pendingNew: cur.pendingNew, title: cur.model.title, status: cur.model.status } : null;
+  const rows = listRows(sortedRecords(), { queued: app.queued, drafts: app.drafts, open, now: Date.now() });
   renderConversationList(els.convList, rows, cur?.id ?? null, Date.now());
-  els.sidebarFoot.textContent = app.agent ? `${app.agent} agent${app.serverVersion ? ` · server ${app.serverVersion}` : ''}` : '';
+  els.sidebarFoot.textContent = sidebarFoot(app.agent, app.serverVersion);
 }
 
 let toastTimer = /** @type {any} */ (null);
@@ -931,10 +852,10 @@ async function onAction(action, target) {
     case 'recover-retry':
     case 'recover-new': {
       const ok = conn.send({ type: 'recover', action: action === 'recover-retry' ? 'retry' : 'new' });
-      if (!ok) showToast('Not connected. Try again once the connection is back.');
+      if (!ok) showToast(NOTICE.recoverOffline);
       else {
         target.setAttribute('disabled', '');
-        showToast(action === 'recover-retry' ? 'Looking for the previous session…' : 'Starting a new session…');
+        showToast(action === 'recover-retry' ? NOTICE.recoverRetry : NOTICE.recoverNew);
       }
       return;
     }
@@ -947,7 +868,7 @@ function stopTurn() {
   const c = cur;
   if (!c) return;
   if (!conn.send({ type: 'stop' })) {
-    showToast('Not connected: the agent keeps working. Try Stop again once the connection is back.');
+    showToast(NOTICE.stopOffline);
     return;
   }
   c.stopping = true;
@@ -999,7 +920,7 @@ async function openDetails() {
       if (!confirm('Delete this conversation on the server? This cannot be undone.')) return;
       const res = await api.deleteConversation(c.id);
       if (!res.ok && res.reason !== 'not_found') {
-        showToast(res.reason === 'offline' ? 'Deleting needs a connection to the server.' : res.message);
+        showToast(res.reason === 'offline' ? NOTICE.deleteOffline : res.message);
         return;
       }
       els.details.close();
@@ -1007,7 +928,7 @@ async function openDetails() {
     },
     onCheckUpdate: () => {
       checkForUpdate();
-      showToast('Checking for a new version…');
+      showToast(NOTICE.checkingUpdate);
     },
   };
   renderDetails(els.detailsBody, base, actions);
@@ -1045,7 +966,7 @@ async function removeLocal(id) {
 async function moveToNew() {
   const c = cur;
   if (!c) return;
-  const unsent = [...c.entries.values()].filter((e) => e.acked_seq == null);
+  const unsent = ob.unacked(c.entries.values());
   const oldId = c.id;
   await openNew();
   const fresh = cur;
@@ -1068,24 +989,14 @@ async function moveToNew() {
 
 // ---------------------------------------------------------------- routes
 
-/** @returns {{id?: string, adopt?: string, fresh?: boolean}} */
-function parseRoute() {
-  const hash = location.hash.replace(/^#\/?/, '');
-  const [kind, value] = hash.split('/');
-  if (kind === 'c' && value) return { id: decodeURIComponent(value) };
-  if (kind === 'new') return { fresh: true };
-  if (kind === 'session' && value && /^[0-9a-f-]{36}$/i.test(value)) return { adopt: value.toLowerCase() };
-  return {};
-}
-
 /** @param {string} id */
 function setRoute(id) {
-  const hash = db.isPendingId(id) ? '' : `#/c/${id}`;
+  const hash = hashFor(id, db.isPendingId(id));
   if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
 }
 
 async function followRoute() {
-  const route = parseRoute();
+  const route = parseRoute(location.hash);
   if (route.adopt) return openNew({ adopt: route.adopt });
   if (route.fresh) return openNew();
   if (route.id) return openConversation(route.id);
@@ -1152,7 +1063,7 @@ function bindUi() {
       conn.retryNow();
       if (conn.state.phase === 'idle' && cur && !cur.pendingNew) conn.start();
     } else if (res.reason === 'offline') {
-      showToast('The server cannot be reached right now.');
+      showToast(NOTICE.serverUnreachable);
     }
   });
   document.addEventListener('keydown', (e) => {
@@ -1177,8 +1088,8 @@ function bindUi() {
     } else {
       saveDraftNow();
       saveScrollNow();
-      writeUnsaved(true);
-      if (cur && [...cur.entries.values()].some((e) => e.acked_seq == null) && !conn.connected) requestBackgroundSync();
+      eventWrites.flush(true);
+      if (cur && ob.unacked(cur.entries.values()).length && !conn.connected) requestBackgroundSync();
     }
   });
   window.addEventListener('pageshow', (e) => {
@@ -1188,7 +1099,7 @@ function bindUi() {
   window.addEventListener('pagehide', () => {
     saveDraftNow();
     saveScrollNow();
-    writeUnsaved(true);
+    eventWrites.flush(true);
   });
 
   // "new messages below" floats just above the composer, whatever its height
@@ -1291,7 +1202,7 @@ async function boot() {
     await db.db();
   } catch (err) {
     console.error('swe-swe: IndexedDB is not available', err);
-    showToast('This browser does not let the app store data, so nothing survives a reload.');
+    showToast(NOTICE.noStorage);
   }
   const settings = await db.getMeta('settings').catch(() => null);
   if (settings && Number.isFinite(settings.expiry_ms)) app.expiryMs = settings.expiry_ms;
@@ -1300,7 +1211,7 @@ async function boot() {
     deviceId = uuid();
     db.setMeta('device_id', deviceId).catch(() => {});
   }
-  app.clientId = `${String(deviceId).slice(0, 8)}-${tabId.slice(0, 8)}`;
+  app.clientId = clientIdFor(deviceId, tabId);
   conn.options.clientId = app.clientId;
   await loadRecords();
 
@@ -1330,12 +1241,10 @@ async function boot() {
   });
 
   // tidy up: empty local drafts of new conversations, and events of long-unused conversations
-  const now = Date.now();
-  for (const r of app.records.values()) {
-    if (r.pending_new && r.id !== cur?.id && !(app.queued.get(r.id) ?? 0) && !app.drafts.has(r.id) && now - r.created_at > 60000) {
-      db.deleteLocal(r.id).catch(() => {});
-      app.records.delete(r.id);
-    }
+  const ctx = { queued: app.queued, drafts: app.drafts, currentId: cur?.id ?? null, now: Date.now() };
+  for (const r of abandonedNew(app.records.values(), ctx)) {
+    db.deleteLocal(r.id).catch(() => {});
+    app.records.delete(r.id);
   }
   db.evictEvents(CACHED_CONVERSATIONS, cur ? [cur.id] : []).catch(() => {});
 }

@@ -131,6 +131,15 @@ export function markRefused(entry, message) {
 }
 
 /**
+ * The server's history was replaced (welcome with `reset`): its ack no longer holds, send it again.
+ * @param {OutboxEntry} entry
+ * @returns {OutboxEntry}
+ */
+export function markUnacked(entry) {
+  return { ...entry, acked_seq: null };
+}
+
+/**
  * The user chose "Send anyway" (an expired entry) or "Try again" (a refused one).
  * @param {OutboxEntry} entry
  * @returns {OutboxEntry}
@@ -152,6 +161,28 @@ export function isDone(entry, lastSeq, loggedIds) {
 
 /** Error codes that judge a message's content: the message is refused, sending it again will not help. */
 const REFUSING_CODES = new Set(['bad_frame', 'too_large']);
+
+/**
+ * The entries the server has not stored yet.
+ * @param {Iterable<OutboxEntry>} entries
+ * @returns {OutboxEntry[]}
+ */
+export function unacked(entries) {
+  return [...entries].filter((e) => e.acked_seq == null);
+}
+
+/**
+ * The messages shown below the log, oldest first, each with its state: those the log does not hold yet.
+ * @param {Iterable<OutboxEntry>} entries
+ * @param {Set<string>} loggedIds  client_msg_ids of the user_message events applied locally
+ * @param {{now: number, expiryMs: number, inFlight: Set<string>}} ctx
+ * @returns {{entry: OutboxEntry, state: EntryState}[]}
+ */
+export function pendingRows(entries, loggedIds, ctx) {
+  return sortEntries([...entries])
+    .filter((e) => !loggedIds.has(e.client_msg_id))
+    .map((entry) => ({ entry, state: entryState(entry, ctx) }));
+}
 
 /**
  * Which of our messages an error frame refuses, if any. Only codes that judge a message's content

@@ -98,3 +98,19 @@ test('queue summary in plain words', () => {
   assert.equal(online.text, '');
   assert.equal(ob.queueSummary([mk(1, now)], { now, expiryMs: HOUR, connected: false }).text, '1 message waiting to send');
 });
+
+test('unacked entries, and acks forgotten when the server’s history was replaced', () => {
+  const entries = [mk(1, 0), ob.markAcked(mk(2, 0), 5), mk(3, 0, { refused: 'no' })];
+  assert.deepEqual(ob.unacked(entries).map((e) => e.client_msg_id), ['id1', 'id3']);
+  assert.deepEqual(ob.unacked(new Map(entries.map((e) => [e.client_msg_id, e])).values()).length, 2);
+  const again = ob.markUnacked(entries[1]);
+  assert.equal(again.acked_seq, null);
+  assert.equal(ob.entryState(again, { now: 0, expiryMs: HOUR }), 'queued');
+});
+
+test('pending rows: oldest first, with their state, leaving out what the log holds', () => {
+  const now = 10 * HOUR;
+  const entries = [mk(3, now - 1), mk(1, now - 3), mk(2, now - 2 * HOUR), mk(4, now)];
+  const rows = ob.pendingRows(entries, new Set(['id4']), { now, expiryMs: HOUR, inFlight: new Set(['id3']) });
+  assert.deepEqual(rows.map((r) => [r.entry.client_msg_id, r.state]), [['id2', 'expired'], ['id1', 'queued'], ['id3', 'sending']]);
+});
