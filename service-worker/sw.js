@@ -7,7 +7,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+c2048a863e';
+const VERSION = '0.1.0+c50f757520';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -37,6 +37,26 @@ const SHELL = [
   '/js/sw-client.js',
   '/js/tabs.js',
   '/js/view-model.js',
+  '/js/controller/actions.js',
+  '/js/controller/composer.js',
+  '/js/controller/connection-controls.js',
+  '/js/controller/details-dialog.js',
+  '/js/controller/elements.js',
+  '/js/controller/event-writes.js',
+  '/js/controller/frames.js',
+  '/js/controller/navigation.js',
+  '/js/controller/notices.js',
+  '/js/controller/other-tabs.js',
+  '/js/controller/outbox-sync.js',
+  '/js/controller/page-lifecycle.js',
+  '/js/controller/records.js',
+  '/js/controller/render.js',
+  '/js/controller/scroll-memory.js',
+  '/js/controller/settings.js',
+  '/js/controller/sidebar-drawer.js',
+  '/js/controller/socket.js',
+  '/js/controller/startup.js',
+  '/js/controller/state.js',
   '/js/ui/conversation-view.js',
   '/js/ui/details.js',
   '/js/ui/dom.js',
