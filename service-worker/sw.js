@@ -7,7 +7,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+510a287851';
+const VERSION = '0.1.0+dc41925c1a';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -24,15 +24,39 @@ const SHELL = [
   '/js/backoff.js',
   '/js/connection-machine.js',
   '/js/connection.js',
+  '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',
+  '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',
   '/js/markdown.js',
   '/js/outbox.js',
+  '/js/routes.js',
+  '/js/screen-text.js',
   '/js/sw-client.js',
   '/js/tabs.js',
   '/js/view-model.js',
+  '/js/controller/actions.js',
+  '/js/controller/composer.js',
+  '/js/controller/connection-controls.js',
+  '/js/controller/details-dialog.js',
+  '/js/controller/elements.js',
+  '/js/controller/event-writes.js',
+  '/js/controller/frames.js',
+  '/js/controller/navigation.js',
+  '/js/controller/notices.js',
+  '/js/controller/other-tabs.js',
+  '/js/controller/outbox-sync.js',
+  '/js/controller/page-lifecycle.js',
+  '/js/controller/records.js',
+  '/js/controller/render.js',
+  '/js/controller/scroll-memory.js',
+  '/js/controller/settings.js',
+  '/js/controller/sidebar-drawer.js',
+  '/js/controller/socket.js',
+  '/js/controller/startup.js',
+  '/js/controller/state.js',
   '/js/ui/conversation-view.js',
   '/js/ui/details.js',
   '/js/ui/dom.js',

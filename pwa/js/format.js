@@ -46,13 +46,16 @@ export function formatRelative(ts, now) {
   return date.toLocaleDateString(undefined, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** One formatter for every clock shown (toLocaleTimeString would build one per call, per item). */
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 /**
  * "14:05"
  * @param {number} ts
  */
 export function formatClock(ts) {
   if (!Number.isFinite(ts) || ts <= 0) return '';
-  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return CLOCK.format(ts);
 }
 
 /**

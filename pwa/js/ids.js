@@ -13,3 +13,13 @@ export function uuid() {
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * The client id a tab gives the server (in `hello`): which device, and which tab on it, in 17
+ * characters, so the server's logs can tell them apart without carrying whole UUIDs.
+ * @param {string} deviceId  kept in IndexedDB, one per browser profile
+ * @param {string} tabId     new for each page load
+ */
+export function clientIdFor(deviceId, tabId) {
+  return `${String(deviceId).slice(0, 8)}-${tabId.slice(0, 8)}`;
+}

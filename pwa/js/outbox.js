@@ -131,6 +131,15 @@ export function markRefused(entry, message) {
 }
 
 /**
+ * The server's history was replaced (welcome with `reset`): its ack no longer holds, send it again.
+ * @param {OutboxEntry} entry
+ * @returns {OutboxEntry}
+ */
+export function markUnacked(entry) {
+  return { ...entry, acked_seq: null };
+}
+
+/**
  * The user chose "Send anyway" (an expired entry) or "Try again" (a refused one).
  * @param {OutboxEntry} entry
  * @returns {OutboxEntry}
@@ -150,16 +159,46 @@ export function isDone(entry, lastSeq, loggedIds) {
   return entry.acked_seq != null && entry.acked_seq <= lastSeq;
 }
 
+/** Error codes that judge a message's content: the message is refused, sending it again will not help. */
+const REFUSING_CODES = new Set(['bad_frame', 'too_large']);
+
 /**
- * Which unacked message a refusal answers. The error frame names no message, but the server answers
- * frames in order, so an error that follows our sends belongs to the oldest send still waiting.
- * Only codes that judge a message's content are attributed.
+ * The entries the server has not stored yet.
+ * @param {Iterable<OutboxEntry>} entries
+ * @returns {OutboxEntry[]}
+ */
+export function unacked(entries) {
+  return [...entries].filter((e) => e.acked_seq == null);
+}
+
+/**
+ * The messages shown below the log, oldest first, each with its state: those the log does not hold yet.
+ * @param {Iterable<OutboxEntry>} entries
+ * @param {Set<string>} loggedIds  client_msg_ids of the user_message events applied locally
+ * @param {{now: number, expiryMs: number, inFlight: Set<string>}} ctx
+ * @returns {{entry: OutboxEntry, state: EntryState}[]}
+ */
+export function pendingRows(entries, loggedIds, ctx) {
+  return sortEntries([...entries])
+    .filter((e) => !loggedIds.has(e.client_msg_id))
+    .map((entry) => ({ entry, state: entryState(entry, ctx) }));
+}
+
+/**
+ * Which of our messages an error frame refuses, if any. Only codes that judge a message's content
+ * refuse one. The server names the refused `send` in `client_msg_id` when it could read the id:
+ * that entry is the one if it is in our outbox, and a name that is not ours refuses none of ours.
+ * With no name, the server answers frames in order, so the error belongs to the oldest send still
+ * waiting for its ack.
  * @param {string} code
  * @param {string[]} awaiting client_msg_ids sent on this connection, not yet acked, in send order
+ * @param {unknown} [named] the error frame's `client_msg_id`
+ * @param {{has(id: string): boolean}} [outbox] the conversation's outbox (ids of its entries)
  * @returns {string|null}
  */
-export function refusedBy(code, awaiting) {
-  if (code !== 'bad_frame' && code !== 'too_large') return null;
+export function refusedBy(code, awaiting, named = null, outbox = new Set()) {
+  if (!REFUSING_CODES.has(code)) return null;
+  if (typeof named === 'string' && named) return outbox.has(named) ? named : null;
   return awaiting.length ? awaiting[0] : null;
 }
 

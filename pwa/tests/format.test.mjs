@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, formatCost, formatRelative, oneLine, toolSummary, toolResultText, conversationTitle } from '../js/format.js';
+import { formatDuration, formatCost, formatRelative, formatClock, oneLine, toolSummary, toolResultText, conversationTitle } from '../js/format.js';
 
 test('durations', () => {
   assert.equal(formatDuration(850), '0.9 s');
@@ -27,6 +27,32 @@ test('relative times', () => {
   assert.equal(formatRelative(now - 3 * 3600_000, now), '3 h ago');
   assert.equal(formatRelative(now - 30 * 3600_000, now), 'yesterday');
   assert.equal(formatRelative(0, now), '');
+});
+
+test('clock times read as the locale’s hours and minutes', () => {
+  for (const ts of [Date.UTC(2025, 5, 15, 9, 5), Date.UTC(2025, 0, 1, 23, 59), 1]) {
+    assert.equal(formatClock(ts), new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  }
+  assert.equal(formatClock(0), '');
+  assert.equal(formatClock(NaN), '');
+});
+
+test('clock times share one formatter, not one per item', async () => {
+  const Real = Intl.DateTimeFormat;
+  let made = 0;
+  Intl.DateTimeFormat = new Proxy(Real, {
+    construct(target, args) {
+      made++;
+      return Reflect.construct(target, args);
+    },
+  });
+  try {
+    const fresh = await import('../js/format.js?clock-cache');
+    for (let i = 1; i <= 50; i++) fresh.formatClock(i * 60_000);
+    assert.equal(made, 1);
+  } finally {
+    Intl.DateTimeFormat = Real;
+  }
 });
 
 test('oneLine', () => {

@@ -78,6 +78,16 @@ test('a refusal is pinned on the oldest message still waiting for its ack, for c
   assert.equal(ob.refusedBy('bad_frame', []), null);
 });
 
+test('an error that names the refused message pins the refusal on that one', () => {
+  const outbox = new Map([['a', mk(1, 0)], ['b', mk(2, 0)]]);
+  assert.equal(ob.refusedBy('too_large', ['a', 'b'], 'b', outbox), 'b');
+  assert.equal(ob.refusedBy('bad_frame', ['a'], 'b', outbox), 'b', 'in the outbox, even if not sent on this socket');
+  assert.equal(ob.refusedBy('bad_frame', ['a', 'b'], 'someone-else', outbox), null, 'not ours: none of ours is refused');
+  assert.equal(ob.refusedBy('bad_frame', ['a', 'b'], null, outbox), 'a', 'no name: the oldest awaiting');
+  assert.equal(ob.refusedBy('bad_frame', ['a', 'b'], '', outbox), 'a');
+  assert.equal(ob.refusedBy('rate_limited', ['a', 'b'], 'b', outbox), null, 'a dropped frame is not a refusal');
+});
+
 test('queue summary in plain words', () => {
   const now = 10 * HOUR;
   const entries = [mk(1, now), mk(2, now), mk(3, now - 2 * HOUR), mk(4, now, { refused: 'x' })];
@@ -87,4 +97,20 @@ test('queue summary in plain words', () => {
   assert.equal(online.waiting, 2);
   assert.equal(online.text, '');
   assert.equal(ob.queueSummary([mk(1, now)], { now, expiryMs: HOUR, connected: false }).text, '1 message waiting to send');
+});
+
+test('unacked entries, and acks forgotten when the server’s history was replaced', () => {
+  const entries = [mk(1, 0), ob.markAcked(mk(2, 0), 5), mk(3, 0, { refused: 'no' })];
+  assert.deepEqual(ob.unacked(entries).map((e) => e.client_msg_id), ['id1', 'id3']);
+  assert.deepEqual(ob.unacked(new Map(entries.map((e) => [e.client_msg_id, e])).values()).length, 2);
+  const again = ob.markUnacked(entries[1]);
+  assert.equal(again.acked_seq, null);
+  assert.equal(ob.entryState(again, { now: 0, expiryMs: HOUR }), 'queued');
+});
+
+test('pending rows: oldest first, with their state, leaving out what the log holds', () => {
+  const now = 10 * HOUR;
+  const entries = [mk(3, now - 1), mk(1, now - 3), mk(2, now - 2 * HOUR), mk(4, now)];
+  const rows = ob.pendingRows(entries, new Set(['id4']), { now, expiryMs: HOUR, inFlight: new Set(['id3']) });
+  assert.deepEqual(rows.map((r) => [r.entry.client_msg_id, r.state]), [['id2', 'expired'], ['id1', 'queued'], ['id3', 'sending']]);
 });

@@ -1,0 +1,150 @@
+// The message box: sending (Enter on a desktop, the button on a phone), growing with its text,
+// drafts kept per conversation and shared with other tabs, and staying above the on-screen keyboard.
+
+import * as db from '../db.js';
+import * as ob from '../outbox.js';
+import { app, current, tabs } from './state.js';
+import { els } from './elements.js';
+import { renderList } from './render.js';
+import { enqueue } from './outbox-sync.js';
+
+/** A draft is saved this long after the last keystroke. */
+const DRAFT_SAVE_DELAY_MS = 300;
+/** Typing here within this time wins over a draft another tab sends. */
+const TYPING_WINS_MS = 1500;
+
+/** Touch screens: Enter makes a new line, the button sends. */
+const coarse = window.matchMedia('(pointer: coarse)');
+
+/** Grow the box with its text, up to 40% of the window. */
+export function autosize() {
+  const t = els.input;
+  t.style.height = 'auto';
+  t.style.height = `${Math.min(t.scrollHeight, Math.round(window.innerHeight * 0.4))}px`;
+}
+
+let draftTimer = /** @type {any} */ (null);
+
+function saveDraftSoon() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(saveDraftNow, DRAFT_SAVE_DELAY_MS);
+}
+
+/** Keep the box's text as the open conversation's draft, and tell the other tabs. */
+export function saveDraftNow() {
+  clearTimeout(draftTimer);
+  draftTimer = null;
+  const c = current();
+  if (!c) return;
+  const text = els.input.value;
+  const had = app.drafts.has(c.id);
+  if (text) app.drafts.add(c.id);
+  else app.drafts.delete(c.id);
+  if (c.pendingNew && text && !app.records.has(c.id)) {
+    app.records.set(c.id, c.record);
+    db.patchConversation(c.id, c.record).catch(() => {});
+  }
+  db.setDraft(c.id, text).catch(() => {});
+  tabs.post({ type: 'draft', conversation_id: c.id, text });
+  if (had !== !!text) renderList();
+}
+
+/**
+ * Another tab changed a draft: show it here if it is this conversation's and the reader is not typing.
+ * @param {{conversation_id: string, text: string}} msg
+ */
+export function takeDraftFromOtherTab(msg) {
+  const c = current();
+  if (!c || msg.conversation_id !== c.id) {
+    if (msg.text) app.drafts.add(msg.conversation_id);
+    else app.drafts.delete(msg.conversation_id);
+    renderList();
+    return;
+  }
+  if (els.input.value === msg.text) return;
+  if (document.activeElement === els.input && Date.now() - app.lastTypedAt < TYPING_WINS_MS) return; // typing here wins
+  els.input.value = msg.text;
+  autosize();
+}
+
+let submitting = false;
+
+async function submit() {
+  if (submitting || !current()) return;
+  const text = els.input.value;
+  if (!text.trim()) return;
+  const check = ob.validateText(text);
+  if (!check.ok) {
+    els.inputError.textContent = check.error;
+    els.inputError.hidden = false;
+    return;
+  }
+  els.inputError.hidden = true;
+  submitting = true;
+  // clear at once: a second tap finds nothing to send
+  els.input.value = '';
+  autosize();
+  try {
+    const ok = await enqueue(text);
+    if (!ok && !els.input.value) {
+      els.input.value = text;
+      autosize();
+    }
+  } finally {
+    submitting = false;
+    saveDraftNow();
+  }
+}
+
+function updateEnterHint() {
+  els.input.setAttribute('enterkeyhint', coarse.matches ? 'enter' : 'send');
+}
+
+export function bindComposer() {
+  els.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit();
+  });
+  els.input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.isComposing && !coarse.matches) {
+      e.preventDefault();
+      submit();
+    }
+  });
+  els.input.addEventListener('input', () => {
+    app.lastTypedAt = Date.now();
+    els.inputError.hidden = true;
+    autosize();
+    saveDraftSoon();
+  });
+  // keep the keyboard up on phones: the send button must not take the focus from the text box
+  els.send.addEventListener('pointerdown', (e) => {
+    if (document.activeElement === els.input) e.preventDefault();
+  });
+  coarse.addEventListener?.('change', updateEnterHint);
+  updateEnterHint();
+  followComposerHeight();
+  stayAboveKeyboard();
+}
+
+/** "New messages below" floats just above the composer, whatever its height. */
+function followComposerHeight() {
+  const composer = /** @type {HTMLElement} */ (document.querySelector('.composer'));
+  if (typeof ResizeObserver !== 'function') return;
+  new ResizeObserver(() => {
+    els.app.style.setProperty('--composer-h', `${composer.offsetHeight}px`);
+  }).observe(composer);
+}
+
+/** Keep the composer above the on-screen keyboard where the browser does not resize the page (iOS). */
+function stayAboveKeyboard() {
+  const vv = window.visualViewport;
+  if (!vv) return;
+  const fit = () => {
+    document.documentElement.style.setProperty('--vvh', `${Math.round(vv.height)}px`);
+    if (vv.offsetTop > 0 && document.activeElement === els.input) window.scrollTo(0, 0);
+  };
+  vv.addEventListener('resize', fit);
+  vv.addEventListener('scroll', fit);
+  fit();
+}

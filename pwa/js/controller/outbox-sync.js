@@ -1,0 +1,166 @@
+// The open conversation's outbox kept in step with IndexedDB and the socket: messages are stored
+// first (enqueue), sent in bursts by the tab holding the conversation's flush lock (flush), and
+// removed once the log holds them (settleOutbox). Other conversations' queued messages are left to
+// the service worker. The rules (what to send, when it is done) are outbox.js's.
+
+import * as db from '../db.js';
+import * as ob from '../outbox.js';
+import { uuid } from '../ids.js';
+import { oneLine } from '../format.js';
+import { NOTICE } from '../screen-text.js';
+import { askWorkerToFlush, requestBackgroundSync } from '../sw-client.js';
+import { app, current, tabs } from './state.js';
+import { conn } from './socket.js';
+import { scheduleRender, view } from './render.js';
+import { showToast } from './notices.js';
+import { refreshCounts } from './records.js';
+
+/** @typedef {import('./state.js').Current} Current */
+
+/** At most this many queued messages go out in one burst (the server rate-limits frames). */
+const FLUSH_BURST = 40;
+/** After a full burst, the next one goes out this much later. */
+const NEXT_BURST_MS = 1500;
+
+/**
+ * Remove entries the log now holds.
+ * @param {Current} c
+ */
+export function settleOutbox(c) {
+  for (const entry of [...c.entries.values()]) {
+    if (ob.isDone(entry, c.model.lastSeq, c.model.loggedIds)) dropEntry(c, entry.client_msg_id);
+  }
+}
+
+/** @param {Current} c @param {string} id */
+export function dropEntry(c, id) {
+  if (!c.entries.delete(id)) return;
+  c.inFlight.delete(id);
+  db.deleteEntry(id).then(() => {
+    tabs.post({ type: 'outbox', conversation_id: c.id });
+    refreshCounts();
+  }).catch(() => {});
+}
+
+let flushTimer = /** @type {any} */ (null);
+
+/** Send what the outbox rules say to send now, on the live socket. */
+export function flush() {
+  const c = current();
+  if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
+  if (!c || c.pendingNew || !c.replayed || !conn.connected) return;
+  const now = Date.now();
+  const due = ob.toSend([...c.entries.values()], { now, expiryMs: app.expiryMs, inFlight: c.inFlight, leader: c.leader });
+  const sent = sendBurst(c, due, now);
+  const waiting = [...c.entries.values()].some((e) => ob.entryState(e, { now, expiryMs: app.expiryMs, inFlight: c.inFlight }) === 'queued');
+  if (waiting) {
+    // more than one burst, or a follower tab waiting to see whether the leader sends
+    flushTimer = setTimeout(() => { reloadEntries().then(flush); }, due.length > sent ? NEXT_BURST_MS : ob.STALE_FOR_FOLLOWER_MS);
+  }
+  if (sent) scheduleRender();
+}
+
+/**
+ * Send up to one burst of `due`, oldest first, until the socket refuses. Returns how many went out.
+ * @param {Current} c
+ * @param {ob.OutboxEntry[]} due
+ * @param {number} now
+ */
+function sendBurst(c, due, now) {
+  let sent = 0;
+  for (const entry of due) {
+    if (sent >= FLUSH_BURST) break;
+    if (!conn.send({ type: 'send', client_msg_id: entry.client_msg_id, text: entry.text })) break;
+    sent++;
+    const id = entry.client_msg_id;
+    c.inFlight.add(id);
+    c.awaiting.push(id);
+    c.entries.set(id, ob.markSent(entry, now));
+    db.updateEntry(id, (e) => ob.markSent(e, now)).catch(() => {});
+  }
+  return sent;
+}
+
+/**
+ * Get the open conversation's outbox going: a known conversation sends at once; a new one is
+ * created on the server by connecting, by the tab holding the lock, once it has something to send.
+ * @param {Current} c
+ */
+export function sendOrConnect(c) {
+  if (!c.pendingNew) {
+    flush();
+    return;
+  }
+  if (c.leader && c.entries.size && conn.state.phase === 'idle') conn.start();
+}
+
+/**
+ * Ask for the conversation's flush lock (tabs.js): the tab that holds it sends the outbox.
+ * @param {Current} c
+ */
+export function holdFlushLock(c) {
+  c.leader = false;
+  c.release = tabs.holdFlushLock(c.id, () => {
+    if (current() !== c) return;
+    c.leader = true;
+    sendOrConnect(c);
+  });
+}
+
+/** Re-read the current conversation's outbox (another tab or the service worker changed it). */
+export async function reloadEntries() {
+  const c = current();
+  if (!c) return;
+  const fresh = await db.entriesFor(c.id);
+  if (current() !== c) return;
+  c.entries = new Map(fresh.map((e) => [e.client_msg_id, e]));
+  for (const id of [...c.inFlight]) if (!c.entries.has(id)) c.inFlight.delete(id);
+  settleOutbox(c);
+  scheduleRender();
+}
+
+/**
+ * Put a message in the outbox (IndexedDB first), then send it if we can.
+ * @param {string} text
+ * @returns {Promise<boolean>}
+ */
+export async function enqueue(text) {
+  const c = current();
+  if (!c) return false;
+  const entry = ob.createEntry({ conversation_id: c.id, text, now: Date.now(), id: uuid() });
+  try {
+    if (c.pendingNew && !app.records.has(c.id)) {
+      c.record = await db.patchConversation(c.id, { ...c.record, title: oneLine(text, 80) });
+      app.records.set(c.id, c.record);
+    }
+    await db.putEntry(entry);
+  } catch (err) {
+    console.error('swe-swe: could not store the message', err);
+    showToast(NOTICE.notStored);
+    return false;
+  }
+  if (current() !== c) return true;
+  c.entries.set(entry.client_msg_id, entry);
+  if (c.pendingNew && !c.record.title) {
+    c.record = { ...c.record, title: oneLine(text, 80) };
+    db.patchConversation(c.id, { title: c.record.title }).catch(() => {});
+  }
+  tabs.post({ type: 'outbox', conversation_id: c.id });
+  view.scrollToBottom(false);
+  scheduleRender();
+  refreshCounts();
+  sendOrConnect(c);
+  if (!conn.connected) requestBackgroundSync();
+  return true;
+}
+
+/** Other conversations' queued messages: the service worker posts them over HTTP. */
+export async function flushOtherConversations() {
+  const entries = await db.allEntries().catch(() => []);
+  const c = current();
+  const others = ob.unacked(entries).filter((e) => !db.isPendingId(e.conversation_id) && e.conversation_id !== c?.id);
+  if (!others.length) return;
+  const held = await tabs.flushedElsewhere();
+  const open = current();
+  askWorkerToFlush([...new Set([...held, ...(open ? [open.id] : [])])]);
+}

@@ -1,0 +1,136 @@
+// Drawing the open conversation and what surrounds it: the log and pending messages (through
+// ui/conversation-view.js), the header, the "working" bar, the queue note, the connection chip and
+// banner, the conversation list. Renders are batched into one per frame (scheduleRender); the words
+// come from screen-text.js.
+
+import * as ob from '../outbox.js';
+import { conversationTitle } from '../format.js';
+import { listRows } from '../conversation-list.js';
+import { connectionText, emptyScreen, headerSubtitle, pageTitle, sidebarFoot, workingText } from '../screen-text.js';
+import { ConversationView } from '../ui/conversation-view.js';
+import { renderConversationList } from '../ui/sidebar.js';
+import { app, current, listedConversations } from './state.js';
+import { els } from './elements.js';
+import { conn } from './socket.js';
+
+/** @typedef {import('./state.js').Current} Current */
+
+export const view = new ConversationView({
+  scroller: els.scroller, log: els.log, live: els.live, pending: els.pending, newBelow: els.newBelow, empty: els.empty,
+});
+
+let renderQueued = false;
+
+/** Render once, soon: many changes in a row (a replay) make one render. */
+export function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  // a hidden tab gets no animation frames; a timer keeps its state (and IndexedDB) current anyway
+  const run = () => {
+    if (!renderQueued) return;
+    renderQueued = false;
+    render();
+  };
+  requestAnimationFrame(run);
+  setTimeout(run, 250);
+}
+
+let lastListKey = '';
+
+export function render() {
+  const c = current();
+  if (!c) return;
+  const changes = c.model.takeChanges();
+  view.setConnected(c.model, conn.connected);
+  view.update(c.model, changes);
+  renderPending(c);
+  renderHeader();
+  renderWorking(c);
+  renderQueueNote(c);
+  renderEmpty(c);
+  const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}`;
+  if (listKey !== lastListKey) {
+    lastListKey = listKey;
+    renderList();
+  }
+}
+
+/** @param {Current} c */
+function renderEmpty(c) {
+  const empty = !c.model.items.length && !c.entries.size;
+  if (empty) {
+    const words = emptyScreen({ pendingNew: c.pendingNew, headSeq: c.record.head_seq ?? 0 });
+    /** @type {HTMLElement} */ (els.empty.querySelector('h2')).textContent = words.heading;
+    /** @type {HTMLElement} */ (els.empty.querySelector('p')).textContent = words.text;
+  }
+  view.setEmpty(empty);
+}
+
+/** @param {Current} c */
+function renderPending(c) {
+  const ctx = { now: Date.now(), expiryMs: app.expiryMs, inFlight: c.inFlight };
+  view.renderPending(ob.pendingRows(c.entries.values(), c.model.loggedIds, ctx));
+}
+
+/** @param {Current} c */
+function renderQueueNote(c) {
+  const summary = ob.queueSummary(ob.unacked(c.entries.values()), { now: Date.now(), expiryMs: app.expiryMs, connected: conn.connected && c.replayed });
+  els.queueNote.textContent = summary.text;
+  els.queueNote.hidden = !summary.text;
+}
+
+/** @param {Current} c */
+function renderWorking(c) {
+  const running = c.model.running && !c.pendingNew && !c.gone;
+  els.working.hidden = !running;
+  if (!running) {
+    c.stopping = false;
+    return;
+  }
+  const words = workingText({ stopping: c.stopping, queuedTurns: c.model.waitingTurns.length });
+  els.workingLabel.textContent = words.label;
+  els.stop.disabled = !conn.connected || c.stopping;
+  els.stop.textContent = words.stop;
+}
+
+export function renderHeader() {
+  const c = current();
+  if (!c) return;
+  const title = c.model.title || c.record.title;
+  els.title.textContent = conversationTitle({ title });
+  document.title = pageTitle(title);
+  els.sub.textContent = headerSubtitle({ agent: app.agent, pendingNew: c.pendingNew, hasMessages: c.entries.size > 0, status: c.model.status });
+  renderConnection();
+}
+
+export function renderConnection() {
+  const words = connectionText(conn.state, Date.now(), { pendingNew: !!current()?.pendingNew, online: navigator.onLine });
+  els.connLabel.textContent = words.label;
+  els.conn.className = `conn tone-${words.tone}`;
+  els.conn.dataset.phase = conn.state.phase;
+  els.conn.title = words.title;
+  els.connBanner.hidden = !words.banner.show;
+  els.connBanner.className = `banner ${words.banner.tone}`;
+  els.connBannerText.textContent = words.banner.text;
+}
+
+export function renderList() {
+  const c = current();
+  const open = c ? { id: c.id, pendingNew: c.pendingNew, title: c.model.title, status: c.model.status } : null;
+  const rows = listRows(listedConversations(), { queued: app.queued, drafts: app.drafts, open, now: Date.now() });
+  renderConversationList(els.convList, rows, c?.id ?? null, Date.now());
+  els.sidebarFoot.textContent = sidebarFoot(app.agent, app.serverVersion);
+}
+
+/** Re-render what changes with the clock alone: "reconnecting in N s", queued messages expiring. */
+export function startClockTicks() {
+  setInterval(() => {
+    if (conn.state.phase === 'reconnecting' || conn.state.phase === 'offline') renderConnection();
+  }, 1000);
+  setInterval(() => {
+    const c = current();
+    if (!c) return;
+    renderPending(c);
+    renderQueueNote(c);
+  }, 30000);
+}

@@ -1,0 +1,26 @@
+// Each conversation reopens where the reader left it: the scroll position (an anchor item and its
+// offset, ui/conversation-view.js) is kept in IndexedDB, written a moment after scrolling stops and
+// at once when leaving.
+
+import * as db from '../db.js';
+import { current } from './state.js';
+import { els } from './elements.js';
+import { view } from './render.js';
+
+let scrollTimer = /** @type {any} */ (null);
+
+function saveScrollSoon() {
+  clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(saveScrollNow, 250);
+}
+
+export function saveScrollNow() {
+  clearTimeout(scrollTimer);
+  const c = current();
+  if (!c || !c.model.items.length) return;
+  db.setView({ conversation_id: c.id, ...view.captureScroll() }).catch(() => {});
+}
+
+export function bindScrollMemory() {
+  els.scroller.addEventListener('scroll', saveScrollSoon, { passive: true });
+}

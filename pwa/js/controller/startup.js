@@ -1,0 +1,116 @@
+// Start-up, in order: bind the page, reach the service worker and IndexedDB, learn this device's id,
+// open the conversation the address asks for, then the server's list and version, and tidy up what
+// this device no longer needs.
+
+import * as db from '../db.js';
+import * as api from '../api.js';
+import { clientIdFor, uuid } from '../ids.js';
+import { abandonedNew } from '../conversation-list.js';
+import { NOTICE } from '../screen-text.js';
+import { hydrateIcons } from '../ui/dom.js';
+import { app, current, listedConversations, tabId } from './state.js';
+import { els } from './elements.js';
+import { conn, setSocketHooks } from './socket.js';
+import { renderHeader, renderList, startClockTicks } from './render.js';
+import { showToast } from './notices.js';
+import { checkAuth, loadRecords, syncServerList } from './records.js';
+import { flushOtherConversations } from './outbox-sync.js';
+import { bindComposer } from './composer.js';
+import { bindScrollMemory } from './scroll-memory.js';
+import { bindSidebar } from './sidebar-drawer.js';
+import { bindNavigation, followRoute, openConversation } from './navigation.js';
+import { enqueueFrame, onSocketClose, onSocketState } from './frames.js';
+import { bindActions } from './actions.js';
+import { bindDetailsDialog } from './details-dialog.js';
+import { bindConnectionControls } from './connection-controls.js';
+import { listenToOtherTabs } from './other-tabs.js';
+import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
+import { loadSettings } from './settings.js';
+
+/** Conversations whose events stay cached on this device; older ones are fetched again by replay. */
+const CACHED_CONVERSATIONS = 30;
+
+export async function start() {
+  bindPage();
+  watchServiceWorker();
+  await openStorage();
+  await loadSettings();
+  await learnClientId();
+  await loadRecords();
+
+  const askedFor = location.hash;
+  await followRoute();
+  els.app.dataset.state = 'ready';
+
+  const res = await syncServerList();
+  if (res.ok) {
+    if (!askedFor) await showNewestOnFirstVisit();
+    flushOtherConversations();
+  }
+  learnServerVersion();
+  tidyUp();
+}
+
+function bindPage() {
+  setSocketHooks({ onFrame: enqueueFrame, onState: onSocketState, onClose: onSocketClose, checkAuth });
+  hydrateIcons(document);
+  bindComposer();
+  bindActions();
+  bindScrollMemory();
+  bindNavigation();
+  bindSidebar();
+  bindDetailsDialog();
+  bindConnectionControls();
+  bindPageLifecycle();
+  listenToOtherTabs();
+  startClockTicks();
+}
+
+async function openStorage() {
+  try {
+    await db.db();
+  } catch (err) {
+    console.error('swe-swe: IndexedDB is not available', err);
+    showToast(NOTICE.noStorage);
+  }
+}
+
+/** The client id names this device (kept in IndexedDB) and this tab. */
+async function learnClientId() {
+  let deviceId = await db.getMeta('device_id').catch(() => undefined);
+  if (!deviceId) {
+    deviceId = uuid();
+    db.setMeta('device_id', deviceId).catch(() => {});
+  }
+  app.clientId = clientIdFor(deviceId, tabId);
+  conn.options.clientId = app.clientId;
+}
+
+/** A first visit on this device to a server that already has conversations: show the newest. */
+async function showNewestOnFirstVisit() {
+  const c = current();
+  if (!c?.pendingNew || c.entries.size || els.input.value || !app.records.size) return;
+  const newest = listedConversations().find((r) => !r.pending_new);
+  if (newest && !(await db.getMeta('last_open').catch(() => null))) await openConversation(newest.id);
+}
+
+function learnServerVersion() {
+  api.health().then((h) => {
+    if (!h.ok) return;
+    app.serverVersion = h.value?.version ?? null;
+    app.agent = app.agent ?? h.value?.agent ?? null;
+    renderHeader();
+    renderList();
+  });
+}
+
+/** Forget empty new conversations left behind, and the events of long-unused conversations. */
+function tidyUp() {
+  const c = current();
+  const ctx = { queued: app.queued, drafts: app.drafts, currentId: c?.id ?? null, now: Date.now() };
+  for (const r of abandonedNew(app.records.values(), ctx)) {
+    db.deleteLocal(r.id).catch(() => {});
+    app.records.delete(r.id);
+  }
+  db.evictEvents(CACHED_CONVERSATIONS, c ? [c.id] : []).catch(() => {});
+}
