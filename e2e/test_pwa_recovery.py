@@ -56,7 +56,9 @@ class ScriptedServer:
         self.hellos: list[dict[str, Any]] = []
         self.sockets: list[Any] = []
         self.ack = True          # answer `send` with ack
-        self.refuse_next: str | None = None
+        self.refuse_next: str | None = None  # refuse the next send, without naming it (an older server)
+        self.refuse_text: str | None = None  # refuse the send of this text, naming it as the real server does
+        self.silent = False      # take sends but answer none (a slow server)
         self.status = "interrupted"
 
     def handle(self, ws: Any) -> None:
@@ -84,6 +86,11 @@ class ScriptedServer:
             if self.refuse_next:
                 self.frame(ws, {"type": "error", "code": "too_large", "message": self.refuse_next})
                 self.refuse_next = None
+                return
+            if msg["text"] == self.refuse_text:
+                self.frame(ws, {"type": "error", "code": "too_large", "message": "Too long.", "client_msg_id": msg["client_msg_id"]})
+                return
+            if self.silent:
                 return
             known = [e for e in self.log if e["kind"] == "user_message" and e["data"]["client_msg_id"] == msg["client_msg_id"]]
             if known:
@@ -206,6 +213,29 @@ def test_a_message_the_server_refuses_is_shown_with_a_choice(page, server: Serve
     assert [m["text"] for m in fake.sent("send")] == ["a refused message", "a refused message"]
     page.wait_for_function("() => document.querySelectorAll('#log li.msg.user').length === 3")
     page.wait_for_function("() => document.querySelectorAll('#pending li').length === 0")
+
+
+def test_a_refusal_that_names_its_message_marks_that_one(page, server: Server) -> None:
+    """Two sends wait for an answer; the server refuses the second by name. Blaming the oldest one
+    waiting would mark the wrong message and leave the refused one "sending" for ever."""
+    fake = scripted_page(page, server)
+    fake.silent = True
+    fake.refuse_text = "the second, too long"
+    page.fill("#input", "the first")
+    page.click("#send")
+    page.wait_for_function("() => window.sweSwe.state.outbox.length === 1")
+    page.fill("#input", "the second, too long")
+    page.click("#send")
+    page.wait_for_selector("#pending li.state-refused")
+    assert "the second, too long" in page.inner_text("#pending li.state-refused")
+    assert page.locator("#pending li.state-refused").count() == 1
+    # the first is answered after a reconnect; the refused one stays for the user to decide
+    fake.silent = False
+    fake.sockets[-1].close(code=4000, reason="cut by the test")
+    page.wait_for_function("() => document.querySelectorAll('#log li.msg.user').length === 3")
+    assert [e["data"]["text"] for e in fake.log if e["kind"] == "user_message"][-1] == "the first"
+    page.wait_for_function("() => window.sweSwe.state.outbox.length === 1")
+    assert "the second, too long" in page.inner_text("#pending li.state-refused")
 
 
 def test_a_replaced_server_log_resets_the_local_copy(page, server: Server) -> None:

@@ -6,7 +6,6 @@ export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id)
 
 export const els = {
   app: $('app'),
-  sidebar: $('sidebar'),
   scrim: $('scrim'),
   convList: $('conv-list'),
   sidebarFoot: $('sidebar-foot'),

@@ -56,7 +56,6 @@ export async function applyServerList(list) {
   }
   await loadRecords();
   takeServerFields();
-  app.listFetchedAt = Date.now();
   renderList();
   renderHeader();
 }

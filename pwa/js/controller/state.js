@@ -52,7 +52,6 @@ export const app = {
   /** @type {number|null} */
   pingIntervalMs: null,
   lastTypedAt: 0,
-  listFetchedAt: 0,
 };
 
 /** @type {Current|null} */
