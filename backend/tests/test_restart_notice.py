@@ -8,36 +8,63 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from server_process import ServerProcess
-from swe_swe.turns import INTERRUPTED_NOTICE
-from ws_client import Client
+from swe_swe.agents.base import Agent, ConversationRef, Turn, TurnResult, TurnSink
+from swe_swe.hub import Hub
+from swe_swe.store import Store
+from swe_swe.turns import INTERRUPTED_NOTICE, TurnRunner
+
+CUT_OFF = [
+    ("run_finished", {"outcome": "interrupted", "exit_code": None}),
+    ("notice", {"level": "warning", "text": INTERRUPTED_NOTICE}),
+]
 
 
-def test_sigterm_mid_turn_logs_the_interrupted_notice_once(tmp_path: Path) -> None:
-    server = ServerProcess(data_dir=tmp_path / "data").start()
+class BusyAgent(Agent):
+    """Starts every turn and never finishes it: only a stop of the server ends it."""
 
-    async def before() -> str:
-        client = await Client.connect(server.ws_url)
-        welcome = await client.hello()
-        await client.send_message("long work")
-        await client.wait_event(lambda e: e["kind"] == "run_started")
-        server.terminate()
-        return welcome["conversation_id"]
+    name = "busy"
 
-    conversation_id = asyncio.run(before())
-    server = ServerProcess(data_dir=tmp_path / "data", port=server.port).start()
-    try:
-        async def after() -> list[tuple[str, dict[str, Any]]]:
-            client = await Client.connect(server.ws_url)
-            await client.hello(conversation_id, 0)  # returns once the replay is done
-            await client.close()
-            return [(e["kind"], e["data"]) for e in client.events]
+    def __init__(self) -> None:
+        self.working = asyncio.Event()
 
-        events = asyncio.run(after())
-        tail = [(kind, data) for kind, data in events if kind in ("run_finished", "notice")]
-        assert tail == [
-            ("run_finished", {"outcome": "interrupted", "exit_code": None}),
-            ("notice", {"level": "warning", "text": INTERRUPTED_NOTICE}),
-        ]
-    finally:
-        server.terminate()
+    async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> TurnResult:
+        sink.run_started(resumed=False)
+        self.working.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async def stop_turn(self, conversation_id: str) -> None:
+        """Not asked for here."""
+
+    async def close(self, conversation_id: str) -> None:
+        """Nothing to close."""
+
+    async def shutdown(self) -> None:
+        """Nothing to stop."""
+
+
+def logged(store: Store, conversation_id: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(e.kind, e.as_dict()["data"]) for e in store.events_after(conversation_id, 0, 100)]
+
+
+def test_a_graceful_stop_mid_turn_says_why_like_a_crash_does(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    conversation_id = store.create_conversation("busy").id
+    store.add_user_message(conversation_id, "0b7c5d1e-3f2a-4c6b-9d8e-1a2b3c4d5e6f", "long work")
+
+    async def stop_mid_turn() -> None:
+        agent = BusyAgent()
+        runner = TurnRunner(store, Hub(store), agent)
+        runner.kick(conversation_id)
+        await asyncio.wait_for(agent.working.wait(), 5)
+        await runner.shutdown()  # what the server does on SIGTERM
+
+    asyncio.run(stop_mid_turn())
+    events = logged(store, conversation_id)
+    assert [kind for kind, _ in events] == ["user_message", "run_started", "run_finished", "notice"]
+    assert events[2:] == CUT_OFF
+    assert store.get_conversation(conversation_id).status == "interrupted"
+
+    # the next start finds nothing unfinished: the cut turn is told once, not twice
+    TurnRunner(store, Hub(store), BusyAgent()).mark_interrupted_runs()
+    assert logged(store, conversation_id)[2:] == CUT_OFF
