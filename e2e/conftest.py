@@ -131,7 +131,7 @@ def open_app(page: Any, server: Server, route: str = "#/new", base: str | None =
     server another way (through a proxy)."""
     page.goto(f"{base or server.base_url}/?token={server.token}{route}")
     page.wait_for_function("() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
 
 
 def app_state(page: Any) -> dict[str, Any]:
