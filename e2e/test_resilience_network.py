@@ -12,9 +12,15 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page
 
 from conftest import Server, conversation_id, open_app, send_message, wait_phase
-from support.network import WATCH_SOCKETS, assert_shows_the_log, offline_spell_s, screenshot, sockets, wait_new_socket
-
-STREAMING = "() => document.querySelector('#log li.msg.agent') && !document.querySelector('#log li.result')"
+from support.network import (
+    WATCH_SOCKETS,
+    assert_shows_the_log,
+    offline_spell_s,
+    screenshot,
+    sockets,
+    wait_new_socket,
+    wait_streaming,
+)
 
 
 def queue_note(page: Page) -> str:
@@ -27,7 +33,7 @@ def test_offline_while_the_agent_streams_and_the_user_sends(context: BrowserCont
     context.add_init_script(WATCH_SOCKETS)
     open_app(page, server)
     send_message(page, "count these words while I ride through a tunnel")
-    page.wait_for_function(STREAMING, timeout=15000)
+    wait_streaming(page)
     cid = conversation_id(page)
     before = len(sockets(page))
 

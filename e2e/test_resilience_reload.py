@@ -11,11 +11,20 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from conftest import Server, conversation_id, eventually, open_app, send_message, wait_phase, wait_results
-from support.network import assert_shows_the_log, screenshot
+from conftest import (
+    Server,
+    app_state,
+    conversation_id,
+    converse,
+    eventually,
+    open_app,
+    send_message,
+    wait_phase,
+    wait_results,
+)
+from support.network import assert_shows_the_log, screenshot, wait_streaming
 
 READY = "() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'"
-STREAMING = "() => document.querySelector('#log li.msg.agent') && !document.querySelector('#log li.result')"
 THIRD_TURN_RUNNING = "() => document.querySelectorAll('#log li.result').length === 2 && window.sweSwe.state.status === 'running'"
 SCROLL_TOP = "() => document.getElementById('scroller').scrollTop"
 # One row of the app's IndexedDB, read directly (not through the app's code).
@@ -30,12 +39,14 @@ STORED = """async ([store, key]) => {
   return row;
 }"""
 
-# The moments of a turn at which the page is reloaded.
+# The moments of the second turn at which the page is reloaded (the first turn shows two agent rows:
+# its opening line and its answer, then one result row).
 MOMENTS = {
     # the message is on the page (queued, in flight or logged) and no reply has started
-    "right-after-send": "() => document.querySelector('#pending li, #log li.msg.user') && !document.querySelector('#log li.msg.agent')",
-    "mid-stream": STREAMING,
-    "after-the-end": "() => document.querySelector('#log li.result') && window.sweSwe.state.status === 'idle'",
+    "right-after-send": "() => (document.querySelector('#pending li') || document.querySelectorAll('#log li.msg.user').length === 2)"
+                        " && document.querySelectorAll('#log li.msg.agent').length === 2",
+    "mid-stream": "() => document.querySelectorAll('#log li.msg.agent').length > 2 && document.querySelectorAll('#log li.result').length === 1",
+    "after-the-end": "() => document.querySelectorAll('#log li.result').length === 2 && window.sweSwe.state.status === 'idle'",
 }
 
 
@@ -48,28 +59,26 @@ def stored(page: Page, store: str, key: str) -> dict[str, Any]:
     return page.evaluate(STORED, [store, key]) or {}
 
 
-def wait_conversation_id(page: Page) -> str:
-    """The server's id of the page's conversation (a new one is named once the server answers)."""
-    page.wait_for_function("() => /^[0-9a-f-]{36}$/.test(window.sweSwe.state.conversation_id || '')", timeout=15000)
-    return conversation_id(page)
-
-
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_a_reload_at_any_moment_of_a_turn_loses_and_doubles_nothing(moment: str, page: Page, make_server: Any,
                                                                      artifacts: Path) -> None:
+    """A turn after the first (a conversation the server has named): the reload may cut the message's
+    ack, the replay, or nothing; the page must come back to exactly the log."""
     server: Server = make_server(demo_delay="1.5")
     open_app(page, server)
+    converse(page, "a first turn")
+    cid = conversation_id(page)
     text = f"reload me {moment}"
     send_message(page, text)
     page.wait_for_function(MOMENTS[moment], timeout=15000)
     reload(page)
 
-    cid = wait_conversation_id(page)
+    assert app_state(page)["conversation_id"] == cid
     assert_shows_the_log(page, server, cid)
-    assert server.user_texts(cid) == [text]
+    assert server.user_texts(cid) == ["a first turn", text]
     assert [c["id"] for c in server.api("GET", "/api/conversations")["conversations"]] == [cid], "one conversation"
-    assert page.locator("#log li.msg.user .bubble").all_inner_texts() == [text]
-    assert "Done in" in page.inner_text("#log li.result")
+    assert page.locator("#log li.msg.user .bubble").all_inner_texts() == ["a first turn", text]
+    assert page.locator("#log li.result").count() == 2
     screenshot(page, artifacts, f"reload-{moment}")
 
 
@@ -80,7 +89,7 @@ def test_a_message_queued_offline_survives_a_reload_made_offline(context: Browse
     server: Server = make_server(demo_delay="1.5")
     open_app(page, server)
     send_message(page, "a reply is streaming")
-    page.wait_for_function(STREAMING, timeout=15000)
+    wait_streaming(page)
     cid = conversation_id(page)
     context.set_offline(True)
     wait_phase(page, "offline")

@@ -4,9 +4,9 @@ server's log, neither more nor less.
 
 - Slow 3G: CDP `Network.emulateNetworkConditions` throttles bandwidth (WebSocket frames included) but
   delays only the handshake, so per-frame latency comes from the TCP proxy's delay on top.
-- A phone put in the background: only a Chromium we start ourselves with `--remote-debugging-port` and
-  drive with `connect_over_cdp` obeys `Page.setWebLifecycleState` (Playwright's own launch keeps its
-  pages visible), and only a real freeze kills the page's WebSocket.
+- A phone put in the background: only a real freeze kills the page's WebSocket, and
+  `Page.setWebLifecycleState` freezes only a page no Playwright is attached to: a Chromium we start
+  ourselves with `--remote-debugging-port`, which Playwright lets go of while the page is frozen.
 - Which sockets the page opened and how they ended is watched by wrapping `WebSocket` in an init
   script, so a reconnect is asserted from the browser's side, not inferred from the app's state.
 """
@@ -14,6 +14,7 @@ server's log, neither more nor less.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright
+from websockets.sync.client import connect
 
 from conftest import Server, app_state, eventually
 from server_process import free_port
@@ -44,10 +46,19 @@ def offline_spell_s() -> float:
     return 30.0 if os.environ.get("SWE_SWE_CHAOS_PROFILE") == "long" else 4.0
 
 
+# The conversation's first reply has begun and not ended: its turn is mid-stream.
+STREAMING = "() => document.querySelector('#log li.msg.agent') && !document.querySelector('#log li.result')"
+
+
+def wait_streaming(page: Page, timeout: float = 15000) -> None:
+    page.wait_for_function(STREAMING, timeout=timeout)
+
+
 # ---- sockets, seen from the page
 
-# Every WebSocket the page opens, with how it ended: proof of a reconnect that does not depend on the
-# app's own idea of its state.
+# Every WebSocket the page opens, with how it ended: when the app gave up on it (`dropped_at`, the
+# page's clock) and the close code it saw. Proof of a reconnect that does not depend on the app's own
+# idea of its state (a dead link is replaced within milliseconds, too fast to catch by polling).
 WATCH_SOCKETS = """(() => {
   const seen = [];
   Object.defineProperty(window, '__sockets', { value: seen });
@@ -55,18 +66,31 @@ WATCH_SOCKETS = """(() => {
   class Watched extends Native {
     constructor(...args) {
       super(...args);
-      const entry = { opened: false, close: null };
+      const entry = { at: Date.now(), opened: false, dropped_at: null, close: null };
+      this.entry = entry;
       seen.push(entry);
       this.addEventListener('open', () => { entry.opened = true; });
       this.addEventListener('close', (e) => { entry.close = e.code; });
+    }
+    close(...args) {
+      this.entry.dropped_at = this.entry.dropped_at ?? Date.now();
+      return super.close(...args);
     }
   }
   window.WebSocket = Watched;
 })();"""
 
 
+# The page lifecycle events it went through (a frozen page gets `freeze`, then `resume` when thawed).
+WATCH_LIFECYCLE = """(() => {
+  const seen = [];
+  Object.defineProperty(window, '__lifecycle', { value: seen });
+  for (const type of ['freeze', 'resume']) document.addEventListener(type, () => seen.push(type));
+})();"""
+
+
 def sockets(page: Page) -> list[dict[str, Any]]:
-    """The page's sockets so far, oldest first: `{opened, close}` (close is null while open)."""
+    """The page's sockets so far, oldest first: `{at, opened, dropped_at, close}`."""
     return page.evaluate("() => window.__sockets.map((s) => ({...s}))")
 
 
@@ -99,11 +123,17 @@ def emulate_network(context: BrowserContext, page: Page, conditions: dict[str, A
     return cdp
 
 
-def device_context(browser: Browser, playwright: Playwright, name: str) -> BrowserContext:
-    """A context that looks like the named phone (viewport, DPR, touch, mobile UA) with service workers
-    allowed. Playwright's device list names a default browser type, which contexts do not take."""
+@contextlib.contextmanager
+def phone(browser: Browser, playwright: Playwright, name: str) -> Iterator[BrowserContext]:
+    """A context that looks like the named phone (viewport, DPR, touch, mobile UA; an iPhone's WebKit
+    UA on Chromium) with service workers allowed, closed after the block. Playwright's device list
+    names a default browser type, which contexts do not take."""
     device = {k: v for k, v in playwright.devices[name].items() if k != "default_browser_type"}
-    return browser.new_context(**device, service_workers="allow")
+    context = browser.new_context(**device, service_workers="allow")
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 # ---- a Chromium of our own, for real freezes
@@ -120,32 +150,67 @@ def _wait_for_devtools(port: int, proc: subprocess.Popen[bytes], timeout: float 
     raise RuntimeError("chromium's DevTools endpoint did not come up")
 
 
+class OwnChromium:
+    """A Chromium we started, with one page, driven by Playwright over CDP except while frozen.
+
+    Playwright keeps every page it is attached to visible and awake (its focus emulation), over
+    `connect_over_cdp` too, so `Page.setWebLifecycleState` changes nothing while it is attached: to
+    freeze the page, Playwright lets go of the browser (the browser and the page live on), the freeze
+    and the thaw go over a bare DevTools socket, and Playwright attaches again afterwards."""
+
+    def __init__(self, playwright: Playwright, port: int) -> None:
+        self.playwright = playwright
+        self.port = port
+        self.browser: Browser | None = None
+
+    def attach(self) -> Page:
+        self.browser = self.playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{self.port}")
+        context = self.browser.contexts[0]
+        return context.pages[0] if context.pages else context.new_page()
+
+    def detach(self) -> None:
+        if self.browser is not None:
+            self.browser.close()  # over CDP this only disconnects Playwright
+            self.browser = None
+
+    def freeze(self) -> None:
+        """The page goes to the background as on a phone: hidden, then frozen."""
+        self.detach()
+        self._lifecycle("frozen")
+
+    def resume(self) -> Page:
+        """The page comes back to the foreground; returns it, driven by Playwright again."""
+        self._lifecycle("active")
+        return self.attach()
+
+    def _lifecycle(self, state: str) -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=5) as r:
+            page = next(t for t in json.load(r) if t["type"] == "page")
+        with connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=5) as ws:
+            ws.send(json.dumps({"id": 1, "method": "Page.setWebLifecycleState", "params": {"state": state}}))
+            reply = json.loads(ws.recv(timeout=5))
+        assert "error" not in reply, reply
+
+
 @contextlib.contextmanager
-def own_chromium(playwright: Playwright) -> Iterator[BrowserContext]:
-    """Chromium started by us with a DevTools port and driven over CDP: its default context obeys
-    `Page.setWebLifecycleState`. The browser is killed and its profile removed in any case."""
+def own_chromium(playwright: Playwright) -> Iterator[OwnChromium]:
+    """Start Chromium (headless, a DevTools port, a fresh profile); kill it and remove the profile in
+    any case."""
     port = free_port()
     profile = Path(tempfile.mkdtemp(prefix="swe-swe-e2e-chromium-"))
     argv = [CHROMIUM, *CHROMIUM_ARGS, "--headless", f"--remote-debugging-port={port}",
             f"--user-data-dir={profile}", "about:blank"]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chromium = OwnChromium(playwright, port)
     try:
         _wait_for_devtools(port, proc)
-        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-        try:
-            yield browser.contexts[0]
-        finally:
-            with contextlib.suppress(Exception):
-                browser.close()
+        yield chromium
     finally:
+        with contextlib.suppress(Exception):
+            chromium.detach()
         proc.kill()
         proc.wait(10)
         shutil.rmtree(profile, ignore_errors=True)
-
-
-def set_frozen(cdp: CDPSession, frozen: bool) -> None:
-    """Put the page in the background as a phone does (frozen), or bring it back (active)."""
-    cdp.send("Page.setWebLifecycleState", {"state": "frozen" if frozen else "active"})
 
 
 # ---- what the page shows, against the server's log
