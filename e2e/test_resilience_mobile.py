@@ -42,8 +42,10 @@ def turn_finished(server: Server, cid: str, turns: int) -> bool:
 def test_a_conversation_on_a_phone_over_slow_3g(device: str, browser: Browser, playwright: Playwright,
                                                 server: Server, artifacts: Path) -> None:
     """Bandwidth and handshake latency from CDP, per-frame latency from the proxy: the app loads,
-    installs its worker, and a message sent while the previous reply still streams goes out once."""
+    installs its worker, and a message sent while the previous reply still streams goes out once. A
+    slow link is not a dead one: the watchdog must not drop the socket."""
     with phone(browser, playwright, device) as context, proxy_to(server) as proxy:
+        context.add_init_script(WATCH_SOCKETS)
         page = context.new_page()
         emulate_network(context, page, SLOW_3G)
         proxy.delay_s = SLOW_3G_FRAME_DELAY_S
@@ -59,6 +61,7 @@ def test_a_conversation_on_a_phone_over_slow_3g(device: str, browser: Browser, p
                                           "and a second message while you answer"]
         assert page.locator("#log li.msg.user .bubble").all_inner_texts() == server.user_texts(cid)
         assert page.locator("#log li.result").count() == 2
+        assert len(sockets(page)) == 1, f"the slow link was taken for a dead one: {sockets(page)}"
         screenshot(page, artifacts, f"mobile-slow3g-{device.replace(' ', '-').lower()}")
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright
 from websockets.sync.client import connect
 
-from conftest import Server, app_state, eventually
+from conftest import Server, app_state
 from server_process import free_port
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.tcp_proxy import TcpProxy
@@ -273,21 +273,31 @@ def transcript_problems(view: dict[str, Any], events: list[dict[str, Any]]) -> l
     return problems
 
 
-def settled(page: Page, server: Server, cid: str) -> bool:
-    """Nothing more will happen: every message answered, no turn running, nothing queued, and the page
-    holds the log up to its head."""
+def unsettled(page: Page, server: Server, cid: str) -> str:
+    """What still moves ("" once nothing will: every message answered, no turn running, nothing
+    queued, the page connected and holding the log up to its head)."""
     events = server.events(cid)
     users = sum(1 for e in events if e["kind"] == "user_message")
     finished = sum(1 for e in events if e["kind"] == "run_finished")
     state = app_state(page)
-    return (bool(events) and users == finished and not state["outbox"] and state["phase"] == "connected"
-            and state["status"] == "idle" and state["last_seq"] == events[-1]["seq"])
+    head = events[-1]["seq"] if events else 0
+    waiting = [
+        (users == finished, f"{users - finished} turn(s) unfinished on the server"),
+        (not state["outbox"], f"{len(state['outbox'])} message(s) in the page's outbox"),
+        (state["phase"] == "connected", f"page {state['phase']}"),
+        (state["status"] == "idle", f"page says {state['status']}"),
+        (state["last_seq"] == head, f"page at seq {state['last_seq']}, log at {head}"),
+    ]
+    return "; ".join(why for ok, why in waiting if not ok)
 
 
 def assert_shows_the_log(page: Page, server: Server, cid: str, timeout: float = 40.0) -> list[dict[str, Any]]:
     """Wait until the conversation has settled, then assert that the page shows exactly the server's
     log (nothing lost, nothing twice). Returns the log."""
-    eventually(lambda: settled(page, server, cid), timeout=timeout, interval=0.2)
+    deadline = time.monotonic() + timeout
+    while why := unsettled(page, server, cid):
+        assert time.monotonic() < deadline, f"not settled within {timeout} s: {why}"
+        time.sleep(0.2)
     page.wait_for_function("() => document.querySelectorAll('#pending > li').length === 0")
     events = server.events(cid)
     problems = transcript_problems(page.evaluate(VIEW), events)
