@@ -1,12 +1,13 @@
-"""Helpers of the resilience tests (issue 5, scenarios 2, 3 and 5): bad networks and phones as
-e2e/../shared/design/testing.md says to make them here, and the check that what a page shows is the
-server's log, neither more nor less.
+"""Helpers of the resilience tests (issue 5, scenarios 2, 3 and 5): bad networks and phones made the
+way the team's testing notes (design/testing.md) found to work on these machines, and the check that
+what a page shows is the server's log, neither more nor less.
 
 - Slow 3G: CDP `Network.emulateNetworkConditions` throttles bandwidth (WebSocket frames included) but
   delays only the handshake, so per-frame latency comes from the TCP proxy's delay on top.
 - A phone put in the background: only a real freeze kills the page's WebSocket, and
   `Page.setWebLifecycleState` freezes only a page no Playwright is attached to: a Chromium we start
-  ourselves with `--remote-debugging-port`, which Playwright lets go of while the page is frozen.
+  ourselves with `--remote-debugging-port`, which Playwright lets go of while the page is frozen
+  (attached, even over `connect_over_cdp`, the page's timers ran on and no `freeze` event came).
 - Which sockets the page opened and how they ended is watched by wrapping `WebSocket` in an init
   script, so a reconnect is asserted from the browser's side, not inferred from the app's state.
 """
