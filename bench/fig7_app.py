@@ -24,20 +24,6 @@ EVENTS = 2000
 FIRST_RENDER = """(() => {
   const want = JSON.parse(sessionStorage.getItem('bench_want') || 'null');
   if (!want) return;
-  if (want.cachedClock) {
-    // what-if: format clocks with one cached Intl.DateTimeFormat instead of a new one per call
-    const formats = new Map();
-    Date.prototype.toLocaleTimeString = function (locales, options) {
-      const key = JSON.stringify([locales, options]);
-      let f = formats.get(key);
-      if (!f) {
-        const timeGiven = options && (options.hour || options.minute || options.second);
-        f = new Intl.DateTimeFormat(locales, timeGiven ? options : { hour: 'numeric', minute: 'numeric', second: 'numeric', ...options });
-        formats.set(key, f);
-      }
-      return f.format(this);
-    };
-  }
   window.__ttr = null;
   const tick = () => {
     const s = window.sweSwe && window.sweSwe.state;
@@ -103,10 +89,10 @@ def _wait_stored(page: object, conversation_id: str, count: int, timeout: float 
         time.sleep(0.1)
 
 
-def _first_render(page: object, origin: str, conversation_id: str, events: int, n: int, cached_clock: bool = False) -> float:
+def _first_render(page: object, origin: str, conversation_id: str, events: int, n: int) -> float:
     """A cold start of the app, as from the home screen: from a blank page, so no app page unloads first."""
     page.evaluate("(w) => sessionStorage.setItem('bench_want', JSON.stringify(w))",  # type: ignore[attr-defined]
-                  {"id": conversation_id, "events": events, "cachedClock": cached_clock})
+                  {"id": conversation_id, "events": events})
     page.goto("about:blank")  # type: ignore[attr-defined]
     page.goto(f"{origin}/?run={n}#/c/{conversation_id}")  # type: ignore[attr-defined]
     try:
@@ -129,7 +115,6 @@ def run(settings: Settings) -> list[Row]:
     runs = settings.runs(5, 3)
     full: list[float] = []
     empty: list[float] = []
-    what_if: list[float] = []
     try:
         sizes = shell_bytes(server.base_url)
         with chromium() as browser:
@@ -142,9 +127,8 @@ def run(settings: Settings) -> list[Row]:
                 _wait_stored(page, conversation_id, count)
             context.set_offline(True)
             for n in range(runs):
-                empty.append(_first_render(page, server.base_url, ids[0], 0, 3 * n))
-                full.append(_first_render(page, server.base_url, ids[EVENTS], EVENTS, 3 * n + 1))
-                what_if.append(_first_render(page, server.base_url, ids[EVENTS], EVENTS, 3 * n + 2, cached_clock=True))
+                empty.append(_first_render(page, server.base_url, ids[0], 0, 2 * n))
+                full.append(_first_render(page, server.base_url, ids[EVENTS], EVENTS, 2 * n + 1))
             items = page.evaluate("() => document.querySelectorAll('#log > li').length")
             context.close()
     finally:
@@ -158,8 +142,6 @@ def run(settings: Settings) -> list[Row]:
             details=sizes),
         Row("7b", f"first render offline, {EVENTS:,} events from IndexedDB", round(value, 1), "ms", round(median(empty), 1),
             "same, empty conversation", round(value / median(empty), 2), "(reported)", None,
-            note=(f"from navigation start, served by the service worker; {items} list items; with one cached clock "
-                  f"formatter {median(what_if):.0f} ms"),
-            details={"events_2000_ms": summary(full, 1), "empty_ms": summary(empty, 1),
-                     "events_2000_cached_clock_formatter_ms": summary(what_if, 1)}),
+            note=f"from navigation start, served by the service worker; {items} list items",
+            details={"events_2000_ms": summary(full, 1), "empty_ms": summary(empty, 1)}),
     ]

@@ -7,7 +7,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+f343114e00';
+const VERSION = '0.1.0+5265e1f794';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -27,6 +27,7 @@ const SHELL = [
   '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',
+  '/js/draft-copy.js',
   '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',

@@ -21,10 +21,14 @@ class Conversations:
         self.agent = agent
         self.session_timeout_ms = int(session_timeout_hours * 3600 * 1000)
 
-    def open(self, conversation_id: str | None, agent_session_id: str | None) -> Conversation:
-        """`hello`: an existing conversation, or a new one (adopting an agent session if given)."""
+    def open(self, conversation_id: str | None, agent_session_id: str | None, create_key: str | None = None) -> Conversation:
+        """`hello`: an existing conversation, or a new one (adopting an agent session if given). A new
+        one asked for again with the same `create_key` is the same one: no empty twin after a reload."""
         if conversation_id is None:
-            conversation = self.store.create_conversation(self.agent.name, agent_session_id)
+            known = self.store.conversation_for_key(create_key) if create_key else None
+            if known is not None:
+                return known
+            conversation = self.store.create_conversation(self.agent.name, agent_session_id, create_key)
             log.info("conversation %s created", conversation.id)
             return conversation
         conversation = self.store.get_conversation(conversation_id)

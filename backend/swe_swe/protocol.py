@@ -19,6 +19,7 @@ class Hello:
     conversation_id: str | None
     last_seq: int
     agent_session_id: str | None
+    create_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _parse_hello(obj: dict[str, Any]) -> Hello:
         conversation_id=_optional_uuid(obj, "conversation_id"),
         last_seq=_require_int(obj, "last_seq"),
         agent_session_id=_optional_uuid(obj, "agent_session_id"),
+        create_key=_optional_uuid(obj, "create_key"),
     )
 
 

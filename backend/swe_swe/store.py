@@ -56,6 +56,14 @@ class Conversation(BaseModel):
     last_active_at = IntegerField()
 
 
+class ConversationKey(BaseModel):
+    """The key a client made for a conversation it asked to create: asking again with the same key
+    (after a reload or a cut that came before the client learnt the id) opens the same conversation."""
+
+    key = CharField(primary_key=True)
+    conversation_id = CharField(index=True)
+
+
 class Event(BaseModel):
     conversation_id = CharField()
     seq = IntegerField()
@@ -97,7 +105,7 @@ class RecoveryStep(BaseModel):
     detail = TextField(default="")
 
 
-MODELS = [SchemaInfo, Conversation, Event, AgentRun, RecoveryStep]
+MODELS = [SchemaInfo, Conversation, ConversationKey, Event, AgentRun, RecoveryStep]
 
 
 class LoggedEvent(NamedTuple):
@@ -169,16 +177,27 @@ class Store:
 
     # conversations
 
-    def create_conversation(self, agent: str, agent_session_id: str | None = None) -> Conversation:
+    def create_conversation(
+        self, agent: str, agent_session_id: str | None = None, create_key: str | None = None
+    ) -> Conversation:
         ts = now_ms()
         with self.db.atomic():
-            return Conversation.create(
+            conversation = Conversation.create(
                 id=str(uuid.uuid4()),
                 agent=agent,
                 agent_session_id=agent_session_id,
                 created_at=ts,
                 last_active_at=ts,
             )
+            if create_key is not None:
+                ConversationKey.create(key=create_key, conversation_id=conversation.id)
+            return conversation
+
+    def conversation_for_key(self, create_key: str) -> Conversation | None:
+        known = ConversationKey.get_or_none(ConversationKey.key == create_key)
+        if known is None:
+            return None
+        return self.get_conversation(known.conversation_id)
 
     def get_conversation(self, conversation_id: str) -> Conversation | None:
         return Conversation.get_or_none(Conversation.id == conversation_id)
@@ -221,6 +240,7 @@ class Store:
             Event.delete().where(Event.conversation_id == conversation_id).execute()
             AgentRun.delete().where(AgentRun.conversation_id == conversation_id).execute()
             RecoveryStep.delete().where(RecoveryStep.conversation_id == conversation_id).execute()
+            ConversationKey.delete().where(ConversationKey.conversation_id == conversation_id).execute()
             Conversation.delete().where(Conversation.id == conversation_id).execute()
 
     # the event log

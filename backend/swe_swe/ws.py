@@ -167,7 +167,7 @@ class Connection:
     def _hello(self, hello: protocol.Hello) -> None:
         if self.conversation_id is not None:
             raise ProtocolError(ErrorCode.PROTOCOL, "'hello' was already accepted on this connection")
-        conversation = self.conversations.open(hello.conversation_id, hello.agent_session_id)
+        conversation = self.conversations.open(hello.conversation_id, hello.agent_session_id, hello.create_key)
         reset = hello.last_seq > conversation.head_seq
         self.conversation_id = conversation.id
         self.last_sent_seq = 0 if reset else hello.last_seq

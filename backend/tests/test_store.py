@@ -69,13 +69,16 @@ def test_title_comes_from_first_message_and_expired_revives(store: Store) -> Non
     assert conv.title == "fix the build" and conv.status == "idle"
 
 
-def test_delete_removes_log_and_runs(store: Store) -> None:
-    conv = store.create_conversation("demo")
+def test_delete_removes_log_runs_and_creation_key(store: Store) -> None:
+    key = str(uuid.uuid4())
+    conv = store.create_conversation("demo", create_key=key)
+    assert store.conversation_for_key(key).id == conv.id
     m = store.add_user_message(conv.id, str(uuid.uuid4()), "x")
     store.start_run(conv.id, m.seq, False)
     store.delete_conversation(conv.id)
     assert store.get_conversation(conv.id) is None
     assert store.events_after(conv.id, 0, 10) == [] and store.runs(conv.id) == []
+    assert store.conversation_for_key(key) is None
 
 
 def test_data_survives_reopen_and_schema_version_is_kept(tmp_path: Path) -> None:

@@ -169,6 +169,35 @@ def test_adopting_an_agent_session_id(server: ServerProcess) -> None:
     run(scenario())
 
 
+def test_a_repeated_create_key_opens_the_same_conversation(server: ServerProcess) -> None:
+    """A page reloaded (or cut off) after its `hello` created a conversation but before it stored the
+    id says `hello` again: the same key must not make an empty twin."""
+
+    async def scenario() -> None:
+        key = str(uuid.uuid4())
+        first = await Client.connect(server.ws_url)
+        created = await first.hello(None, 0, create_key=key)
+        await first.close()
+        again = await Client.connect(server.ws_url)
+        reopened = await again.hello(None, 0, create_key=key)
+        await again.send_message("the first message, sent after the reload")
+        await again.wait_event(run_finished)
+        await again.close()
+        other = await Client.connect(server.ws_url)
+        fresh = await other.hello(None, 0, create_key=str(uuid.uuid4()))
+        await other.close()
+        assert reopened["conversation_id"] == created["conversation_id"]
+        assert reopened["head_seq"] == 0
+        assert fresh["conversation_id"] != created["conversation_id"]
+        bad = await Client.connect(server.ws_url)
+        frame = await expect_error(bad, json.dumps({"type": "hello", "protocol": 1, "client_id": "t", "conversation_id": None,
+                                                    "last_seq": 0, "create_key": "not-a-uuid"}), "bad_frame")
+        assert "create_key" in frame["message"]
+        await bad.close()
+
+    run(scenario())
+
+
 async def expect_error(client: Client, raw: str | bytes, code: str) -> dict[str, Any]:
     await client.ws.send(raw)
     frame = await client.recv_type("error")

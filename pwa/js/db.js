@@ -304,17 +304,24 @@ export function allEntries() {
 
 // ---- drafts and views
 
-/** @param {string} conversationId @returns {Promise<string>} */
-export async function getDraft(conversationId) {
-  const row = await tx('drafts', 'readonly', (t) => req(t.objectStore('drafts').get(conversationId)));
-  return row?.text ?? '';
+/**
+ * @param {string} conversationId
+ * @returns {Promise<{text: string, updated_at: number}|undefined>}
+ */
+export function getDraft(conversationId) {
+  return tx('drafts', 'readonly', (t) => req(t.objectStore('drafts').get(conversationId)));
 }
 
-/** @param {string} conversationId @param {string} text */
-export function setDraft(conversationId, text) {
+/**
+ * An emptied box is kept as an empty draft with its time, so that an older copy cannot bring back
+ * text that was sent or deleted meanwhile (draft-copy.js).
+ * @param {string} conversationId
+ * @param {string} text
+ * @param {number} [updatedAt]
+ */
+export function setDraft(conversationId, text, updatedAt = Date.now()) {
   return tx('drafts', 'readwrite', (t) => {
-    if (text) t.objectStore('drafts').put({ conversation_id: conversationId, text, updated_at: Date.now() });
-    else t.objectStore('drafts').delete(conversationId);
+    t.objectStore('drafts').put({ conversation_id: conversationId, text, updated_at: updatedAt });
   });
 }
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection, pongTimeoutFor, CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from '../js/connection.js';
 
-function harness({ online = true, checkAuth } = {}) {
+function harness({ online = true, checkAuth, hello = () => ({ conversation_id: 'c1', last_seq: 7 }) } = {}) {
   let now = 1_000_000;
   let nextId = 1;
   const timers = new Map();
@@ -27,7 +27,7 @@ function harness({ online = true, checkAuth } = {}) {
   const conn = new Connection({
     url: () => 'ws://test/ws',
     clientId: 'tab-1',
-    hello: () => ({ conversation_id: 'c1', last_seq: 7 }),
+    hello,
     onFrame: (f) => frames.push(f),
     onState: (s) => states.push(s.phase),
     checkAuth,
@@ -68,6 +68,18 @@ test('hello is the first frame, with the conversation and last_seq', () => {
   assert.equal(h.conn.state.phase, 'connected');
   assert.equal(h.frames[0].type, 'welcome');
   assert.equal(h.conn.send({ type: 'stop' }), true);
+});
+
+test('a new conversation says hello with its creation key, and the same key after a reconnect', () => {
+  const key = '0f9d4c1e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  const h = harness({ hello: () => ({ conversation_id: null, last_seq: 0, create_key: key }) });
+  h.conn.start();
+  h.last().open();
+  assert.deepEqual(h.last().sent[0], { type: 'hello', protocol: 1, client_id: 'tab-1', conversation_id: null, last_seq: 0, create_key: key });
+  h.last().drop();
+  h.advance(1000);
+  h.last().open();
+  assert.equal(h.last().sent[0].create_key, key);
 });
 
 test('server pings are answered with the same ts and are not passed on', () => {

@@ -3,6 +3,7 @@
 
 import * as db from '../db.js';
 import * as ob from '../outbox.js';
+import { keepCopy, pageStorage } from '../draft-copy.js';
 import { app, current, tabs } from './state.js';
 import { els } from './elements.js';
 import { renderList } from './render.js';
@@ -43,8 +44,11 @@ export function saveDraftNow() {
   if (c.pendingNew && text && !app.records.has(c.id)) {
     app.records.set(c.id, c.record);
     db.patchConversation(c.id, c.record).catch(() => {});
+    db.setMeta('last_open', c.id).catch(() => {}); // a reload now reopens it (its route has no id yet)
   }
-  db.setDraft(c.id, text).catch(() => {});
+  const updatedAt = Date.now();
+  keepCopy(pageStorage(), c.id, { text, updated_at: updatedAt }); // survives an unload; IndexedDB may not
+  db.setDraft(c.id, text, updatedAt).catch(() => {});
   tabs.post({ type: 'draft', conversation_id: c.id, text });
   if (had !== !!text) renderList();
 }

@@ -8,6 +8,7 @@ import { uuid } from '../ids.js';
 import { oneLine } from '../format.js';
 import { buildModel } from '../view-model.js';
 import { hashFor, parseRoute } from '../routes.js';
+import { newerDraft, pageStorage, takeCopy } from '../draft-copy.js';
 import { app, current, listedConversations, setCurrent, tabs } from './state.js';
 import { $, els } from './elements.js';
 import { conn } from './socket.js';
@@ -63,10 +64,10 @@ async function loadConversation(id, adopt) {
   let record = app.records.get(id) ?? (await db.getConversation(id).catch(() => undefined));
   const pendingNew = db.isPendingId(id);
   if (!record) record = db.newRecord({ id, pending_new: pendingNew, adopt_session_id: adopt });
-  const [events, entries, draft, saved] = await Promise.all([
+  const [events, entries, stored, saved] = await Promise.all([
     db.loadEvents(id).catch(() => []),
     db.entriesFor(id).catch(() => []),
-    db.getDraft(id).catch(() => ''),
+    db.getDraft(id).catch(() => undefined),
     db.getView(id).catch(() => undefined),
   ]);
   /** @type {Current} */
@@ -85,7 +86,19 @@ async function loadConversation(id, adopt) {
     gone: false,
     stopping: false,
   };
-  return { c, draft, saved };
+  return { c, draft: draftToShow(id, stored), saved };
+}
+
+/**
+ * The draft IndexedDB kept, or the copy saved as the page last unloaded if that one is newer.
+ * @param {string} id
+ * @param {{text: string, updated_at: number}|undefined} stored
+ */
+function draftToShow(id, stored) {
+  const copy = takeCopy(pageStorage(), id);
+  const draft = newerDraft(stored, copy);
+  if (copy) db.setDraft(id, draft, Math.max(copy.updated_at, stored?.updated_at ?? 0)).catch(() => {});
+  return draft;
 }
 
 /**

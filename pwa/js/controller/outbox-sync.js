@@ -132,6 +132,7 @@ export async function enqueue(text) {
     if (c.pendingNew && !app.records.has(c.id)) {
       c.record = await db.patchConversation(c.id, { ...c.record, title: oneLine(text, 80) });
       app.records.set(c.id, c.record);
+      await db.setMeta('last_open', c.id); // a reload now reopens it (its route has no id yet)
     }
     await db.putEntry(entry);
   } catch (err) {

@@ -24,7 +24,7 @@ export async function loadRecords() {
   const c = current();
   if (c && !app.records.has(c.id) && !c.pendingNew) app.records.set(c.id, c.record);
   app.queued = countUnacked(entries);
-  app.drafts = new Set(drafts.map((d) => d.conversation_id));
+  app.drafts = new Set(drafts.filter((d) => d.text).map((d) => d.conversation_id));
 }
 
 /** Recount the unacked messages of every conversation (the outbox changed). */

@@ -37,6 +37,8 @@ export const conn = new Connection({
       conversation_id: c.pendingNew ? null : c.id,
       last_seq: c.pendingNew ? 0 : c.model.lastSeq,
       agent_session_id: c.pendingNew ? c.record.adopt_session_id : null,
+      // the local id's UUID: a hello repeated before the server's id was stored opens the same conversation
+      create_key: c.pendingNew ? c.id.slice('new-'.length) : undefined,
     };
   },
   onFrame: (frame) => hooks.onFrame(frame),
