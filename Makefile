@@ -33,8 +33,9 @@ node-test:
 e2e: test-deps
 	$(PYTEST) e2e -q -p no:cacheprovider
 
+## chaos: the long profile of the chaos run and of the resilience suite (30 s offline spells); prints the seed
 chaos: test-deps
-	SWE_SWE_CHAOS_PROFILE=long $(PYTEST) e2e -q -k chaos
+	SWE_SWE_CHAOS_PROFILE=long $(PYTEST) e2e -q -s -p no:cacheprovider -k "chaos or resilience"
 
 bench: test-deps
 	$(PY) bench/run.py
