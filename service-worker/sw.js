@@ -7,7 +7,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+5265e1f794';
+const VERSION = '0.1.0+43c384e686';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -27,7 +27,6 @@ const SHELL = [
   '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',
-  '/js/draft-copy.js',
   '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',
@@ -37,6 +36,7 @@ const SHELL = [
   '/js/screen-text.js',
   '/js/sw-client.js',
   '/js/tabs.js',
+  '/js/unload-copy.js',
   '/js/view-model.js',
   '/js/controller/actions.js',
   '/js/controller/composer.js',

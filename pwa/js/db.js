@@ -314,7 +314,7 @@ export function getDraft(conversationId) {
 
 /**
  * An emptied box is kept as an empty draft with its time, so that an older copy cannot bring back
- * text that was sent or deleted meanwhile (draft-copy.js).
+ * text that was sent or deleted meanwhile (unload-copy.js).
  * @param {string} conversationId
  * @param {string} text
  * @param {number} [updatedAt]
@@ -331,7 +331,7 @@ export function allDrafts() {
 }
 
 /**
- * @typedef {{conversation_id:string, at_bottom:boolean, anchor_key:string|null, anchor_offset:number, scroll_top:number}} ViewState
+ * @typedef {{conversation_id:string, at_bottom:boolean, anchor_key:string|null, anchor_offset:number, scroll_top:number, updated_at?:number}} ViewState
  */
 
 /** @param {string} conversationId @returns {Promise<ViewState|undefined>} */

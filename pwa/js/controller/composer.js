@@ -3,7 +3,7 @@
 
 import * as db from '../db.js';
 import * as ob from '../outbox.js';
-import { keepCopy, pageStorage } from '../draft-copy.js';
+import { keepCopy, pageStorage } from '../unload-copy.js';
 import { app, current, tabs } from './state.js';
 import { els } from './elements.js';
 import { renderList } from './render.js';
@@ -47,7 +47,7 @@ export function saveDraftNow() {
     db.setMeta('last_open', c.id).catch(() => {}); // a reload now reopens it (its route has no id yet)
   }
   const updatedAt = Date.now();
-  keepCopy(pageStorage(), c.id, { text, updated_at: updatedAt }); // survives an unload; IndexedDB may not
+  keepCopy(pageStorage(), 'draft', c.id, { text, updated_at: updatedAt }); // survives an unload; IndexedDB may not
   db.setDraft(c.id, text, updatedAt).catch(() => {});
   tabs.post({ type: 'draft', conversation_id: c.id, text });
   if (had !== !!text) renderList();

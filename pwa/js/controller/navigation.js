@@ -8,7 +8,7 @@ import { uuid } from '../ids.js';
 import { oneLine } from '../format.js';
 import { buildModel } from '../view-model.js';
 import { hashFor, parseRoute } from '../routes.js';
-import { newerDraft, pageStorage, takeCopy } from '../draft-copy.js';
+import { newer, pageStorage, takeCopy } from '../unload-copy.js';
 import { app, current, listedConversations, setCurrent, tabs } from './state.js';
 import { $, els } from './elements.js';
 import { conn } from './socket.js';
@@ -86,19 +86,27 @@ async function loadConversation(id, adopt) {
     gone: false,
     stopping: false,
   };
-  return { c, draft: draftToShow(id, stored), saved };
+  return { c, ...withUnloadCopies(id, stored, saved) };
 }
 
 /**
- * The draft IndexedDB kept, or the copy saved as the page last unloaded if that one is newer.
+ * The draft and the reading place IndexedDB kept, or the copies saved as the page last unloaded
+ * where those are newer (unload-copy.js); a newer copy is written back to IndexedDB.
  * @param {string} id
- * @param {{text: string, updated_at: number}|undefined} stored
+ * @param {{text: string, updated_at?: number}|undefined} storedDraft
+ * @param {import('../db.js').ViewState|undefined} storedView
+ * @returns {{draft: string, saved: import('../db.js').ViewState|undefined}}
  */
-function draftToShow(id, stored) {
-  const copy = takeCopy(pageStorage(), id);
-  const draft = newerDraft(stored, copy);
-  if (copy) db.setDraft(id, draft, Math.max(copy.updated_at, stored?.updated_at ?? 0)).catch(() => {});
-  return draft;
+function withUnloadCopies(id, storedDraft, storedView) {
+  const storage = pageStorage();
+  const draftCopy = /** @type {any} */ (takeCopy(storage, 'draft', id));
+  const viewCopy = /** @type {any} */ (takeCopy(storage, 'view', id));
+  const draft = newer(storedDraft, draftCopy);
+  const saved = newer(storedView, viewCopy);
+  const text = typeof draft?.text === 'string' ? draft.text : '';
+  if (draftCopy && draft === draftCopy) db.setDraft(id, text, draftCopy.updated_at).catch(() => {});
+  if (viewCopy && saved === viewCopy) db.setView({ ...viewCopy, conversation_id: id }).catch(() => {});
+  return { draft: text, saved };
 }
 
 /**

@@ -1,8 +1,9 @@
 // Each conversation reopens where the reader left it: the scroll position (an anchor item and its
 // offset, ui/conversation-view.js) is kept in IndexedDB, written a moment after scrolling stops and
-// at once when leaving.
+// at once when leaving, with a copy in localStorage for a reload that IndexedDB misses (unload-copy.js).
 
 import * as db from '../db.js';
+import { keepCopy, pageStorage } from '../unload-copy.js';
 import { current } from './state.js';
 import { els } from './elements.js';
 import { view } from './render.js';
@@ -18,7 +19,9 @@ export function saveScrollNow() {
   clearTimeout(scrollTimer);
   const c = current();
   if (!c || !c.model.items.length) return;
-  db.setView({ conversation_id: c.id, ...view.captureScroll() }).catch(() => {});
+  const place = { conversation_id: c.id, ...view.captureScroll(), updated_at: Date.now() };
+  keepCopy(pageStorage(), 'view', c.id, place);
+  db.setView(place).catch(() => {});
 }
 
 export function bindScrollMemory() {
