@@ -172,6 +172,18 @@ def eventually(check: Any, timeout: float = 15.0, interval: float = 0.1) -> Any:
         time.sleep(interval)
 
 
+def wait_for(page: Any, check: Any, timeout: float = 10.0) -> Any:
+    """Poll `check()` (about something Playwright's own callbacks record, such as routed socket
+    frames) while letting the page's event loop run, until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        page.wait_for_timeout(50)  # lets Playwright deliver socket callbacks
+    raise AssertionError("condition not met")
+
+
 def conversation_id(page: Any) -> str:
     cid = app_state(page)["conversation_id"]
     assert cid and not cid.startswith("new-"), cid

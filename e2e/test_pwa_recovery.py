@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from conftest import PHONE, Server, app_state, open_app
+from conftest import PHONE, Server, app_state, open_app, wait_for
 
 CID = "6f1c2a4e-8d3b-4c59-9e21-0a7b5c3d2e10"
 T0 = 1_760_000_000_000
@@ -108,16 +107,6 @@ class ScriptedServer:
 
     def sent(self, kind: str) -> list[dict[str, Any]]:
         return [m for m in self.received if m.get("type") == kind]
-
-
-def wait_for(page: Any, check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        page.wait_for_timeout(50)  # lets Playwright deliver socket callbacks
-    raise AssertionError("condition not met")
 
 
 def scripted_page(page: Any, server: Server, extra: list[tuple[str, dict[str, Any]]] = ()) -> ScriptedServer:

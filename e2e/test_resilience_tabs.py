@@ -10,8 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import Server, app_state, conversation_id, converse, open_app, wait_phase, wait_results
-from test_pwa_recovery import wait_for
+from conftest import Server, app_state, conversation_id, converse, open_app, wait_for, wait_phase, wait_results
 
 FIRST = "typed in the first tab"
 SECOND = "typed in the second tab"
