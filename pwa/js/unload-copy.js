@@ -1,9 +1,10 @@
 // A second copy of what the reader was doing (the draft, the scroll place), for a reload that comes
 // moments after a change. Both live in IndexedDB, written a moment after the last keystroke or
-// scroll; a write begun while the page unloads is dropped by Chromium (seen in the e2e tests), so
-// every save, and the one on `pagehide`, also copies the value into localStorage, whose writes are
-// synchronous and kept. The next load takes whichever copy is newer and removes the localStorage
-// one. Pure apart from the Storage it is given (tested with a fake).
+// scroll; a write begun while the page unloads is dropped by Chromium (seen in the e2e tests), so the
+// save made when the page is hidden or unloads also copies the value into localStorage, whose writes
+// are synchronous and kept. The next load takes whichever copy is newer and removes the localStorage
+// one, so only the conversation open at the last unload has a copy. Pure apart from the Storage it is
+// given (tested with a fake).
 
 /** @typedef {'draft'|'view'} CopyKind */
 /** @typedef {{updated_at: number}} Dated */

@@ -31,8 +31,12 @@ function saveDraftSoon() {
   draftTimer = setTimeout(saveDraftNow, DRAFT_SAVE_DELAY_MS);
 }
 
-/** Keep the box's text as the open conversation's draft, and tell the other tabs. */
-export function saveDraftNow() {
+/**
+ * Keep the box's text as the open conversation's draft, and tell the other tabs. When the page is
+ * hidden or unloading, also in localStorage: Chromium may drop the IndexedDB write (unload-copy.js).
+ * @param {{unloading?: boolean}} [options]
+ */
+export function saveDraftNow({ unloading = false } = {}) {
   clearTimeout(draftTimer);
   draftTimer = null;
   const c = current();
@@ -47,7 +51,7 @@ export function saveDraftNow() {
     db.setMeta('last_open', c.id).catch(() => {}); // a reload now reopens it (its route has no id yet)
   }
   const updatedAt = Date.now();
-  keepCopy(pageStorage(), 'draft', c.id, { text, updated_at: updatedAt }); // survives an unload; IndexedDB may not
+  if (unloading) keepCopy(pageStorage(), 'draft', c.id, { text, updated_at: updatedAt });
   db.setDraft(c.id, text, updatedAt).catch(() => {});
   tabs.post({ type: 'draft', conversation_id: c.id, text });
   if (had !== !!text) renderList();

@@ -18,8 +18,8 @@ const UPDATE_FALLBACK_RELOAD_MS = 3000;
 
 /** The page may be gone in a moment: write what must survive now. */
 function saveEverythingNow() {
-  saveDraftNow();
-  saveScrollNow();
+  saveDraftNow({ unloading: true });
+  saveScrollNow({ unloading: true });
   eventWrites.flush(true);
 }
 

@@ -1,6 +1,7 @@
 // Each conversation reopens where the reader left it: the scroll position (an anchor item and its
 // offset, ui/conversation-view.js) is kept in IndexedDB, written a moment after scrolling stops and
-// at once when leaving, with a copy in localStorage for a reload that IndexedDB misses (unload-copy.js).
+// at once when leaving; when the page is hidden or unloading also in localStorage, for a reload that
+// IndexedDB misses (unload-copy.js).
 
 import * as db from '../db.js';
 import { keepCopy, pageStorage } from '../unload-copy.js';
@@ -15,12 +16,13 @@ function saveScrollSoon() {
   scrollTimer = setTimeout(saveScrollNow, 250);
 }
 
-export function saveScrollNow() {
+/** @param {{unloading?: boolean}} [options] */
+export function saveScrollNow({ unloading = false } = {}) {
   clearTimeout(scrollTimer);
   const c = current();
   if (!c || !c.model.items.length) return;
   const place = { conversation_id: c.id, ...view.captureScroll(), updated_at: Date.now() };
-  keepCopy(pageStorage(), 'view', c.id, place);
+  if (unloading) keepCopy(pageStorage(), 'view', c.id, place);
   db.setView(place).catch(() => {});
 }
 
