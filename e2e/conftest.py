@@ -24,6 +24,8 @@ from support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "e2e" / "artifacts"
 PHONE = {"width": 390, "height": 844}
+# The app has started: its state is exposed and its first screen drawn.
+READY = "() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'"
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +132,7 @@ def open_app(page: Any, server: Server, route: str = "#/new", base: str | None =
     By default in a new conversation of its own (tests share one server). `base` reaches the
     server another way (through a proxy)."""
     page.goto(f"{base or server.base_url}/?token={server.token}{route}")
-    page.wait_for_function("() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'")
+    page.wait_for_function(READY)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
 
 

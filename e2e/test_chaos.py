@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ARTIFACTS, Server, open_app
+from conftest import ARTIFACTS, READY, Server, open_app
 from support.chaos import (
     CLOSE_TAB,
     CUT,
@@ -48,8 +48,6 @@ from support.chaos import (
     tab_problems,
 )
 from support.tcp_proxy import TcpProxy
-
-READY = "() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'"
 
 # A message is accepted once the outbox entry holding it is committed to IndexedDB (the app writes it
 # there before it shows the message as pending or sends it); from then on it must reach the log

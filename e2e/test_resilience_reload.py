@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from conftest import (
+    READY,
     Server,
     app_state,
     conversation_id,
@@ -23,7 +24,6 @@ from conftest import (
 )
 from support.network import assert_shows_the_log, screenshot, wait_streaming
 
-READY = "() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'"
 THIRD_TURN_RUNNING = "() => document.querySelectorAll('#log li.result').length === 2 && window.sweSwe.state.status === 'running'"
 SCROLL_TOP = "() => document.getElementById('scroller').scrollTop"
 
