@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -96,10 +97,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"swe-swe: {error}", file=sys.stderr)
         return 2
 
+    try:
+        listener = listen(config.host, config.port)
+    except OSError as error:
+        print(f"swe-swe: cannot listen on {config.host}:{config.port}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    port = listener.getsockname()[1]
+
     @app.after_server_start
     async def announce(app_: object) -> None:
-        url = f"http://{_url_host(config.host)}:{config.port}/?token={app.ctx.token}"
+        url = f"http://{_url_host(config.host)}:{port}/?token={app.ctx.token}"
         print(f"swe-swe {__version__} ({app.ctx.agent.name} agent) is ready: open {url}", flush=True)
 
-    app.run(host=config.host, port=config.port, single_process=True, access_log=False, motd=False)
+    app.run(sock=listener, single_process=True, access_log=False, motd=False)
     return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound here rather than by Sanic because Sanic makes it
+    inheritable and uvloop does not close inherited descriptors when it starts a process: every agent,
+    and every tool an agent leaves running, would hold the port. After a crash they kept it, so the
+    server could not start again; and any of them could accept the server's connections."""
+    from sanic.server.socket import bind_socket
+
+    listener = bind_socket(host, port)
+    listener.set_inheritable(False)
+    return listener

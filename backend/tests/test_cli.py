@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,16 @@ def test_missing_claude_is_a_clear_start_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "claude CLI was not found" in result.stderr and "--agent demo" in result.stderr
+
+
+def test_a_port_in_use_is_a_clear_start_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "swe_swe", "--agent", "demo", "--port", str(port), "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": str(REPO / "backend"), "PATH": "/usr/bin:/bin"}, timeout=30,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr

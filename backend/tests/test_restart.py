@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
 from pathlib import Path
 
 from server_process import ServerProcess
@@ -77,3 +80,42 @@ def test_sigterm_mid_turn_marks_it_interrupted(tmp_path: Path) -> None:
         asyncio.run(after())
     finally:
         server.terminate()
+
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _listening(port: int) -> bool:
+    """Whether any process still has a socket listening on this loopback port (Linux's table)."""
+    rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return any(row[3] == "0A" and int(row[1].split(":")[1], 16) == port for row in rows)
+
+
+def test_an_agent_outliving_a_crash_does_not_keep_the_port(tmp_path: Path) -> None:
+    """After kill -9 the agent process lives on until its turn ends. It must not hold the server's
+    listening socket (uvloop hands inheritable descriptors to children): a restart could not bind, and
+    the agent could accept the server's connections."""
+    data = tmp_path / "data"
+    server = ServerProcess(data_dir=data, env={"SWE_SWE_DEMO_DELAY": "30"}).start()
+    assert server.proc is not None
+
+    async def crash_mid_turn() -> list[int]:
+        client = await Client.connect(server.ws_url)
+        await client.hello()
+        await client.send_message("a long turn")
+        await client.wait_event(lambda e: e["kind"] == "run_started")
+        agents = _children(server.proc.pid)
+        server.kill()
+        return agents
+
+    agents = asyncio.run(crash_mid_turn())
+    try:
+        assert agents and all(Path(f"/proc/{pid}").exists() for pid in agents), "an agent outlives the crash"
+        assert not _listening(server.port), "the port is still held after the server died"
+        ServerProcess(data_dir=data, port=server.port).start().terminate()
+    finally:
+        for pid in agents:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
