@@ -41,12 +41,13 @@ def _stale_resume(lab: ClaudeLab) -> float:
 def run(settings: Settings, lab: ClaudeLab) -> list[Row]:
     from swe_swe import claude_home
     from swe_swe.agents.claude import ClaudeAgent
+    from swe_swe.agents.leftovers import RunningAgents
     from swe_swe.config import Config
     from swe_swe.transcripts import TranscriptValidator
 
     session_id = lab.direct_session or lab.new_direct_session()
     config = Config(workdir=lab.workdir, data_dir=settings.tmp / "fig3-data", claude_bin=str(claude_bin()))
-    agent = ClaudeAgent(config, str(claude_bin()), env=lab.full_env())
+    agent = ClaudeAgent(config, str(claude_bin()), RunningAgents(config.data_dir), env=lab.full_env())
     path: Path = agent.transcript(session_id)
     assert path.exists(), path
     assert path == claude_home.transcript_path(lab.config_dir, lab.workdir, session_id)

@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse, redirect
 
 from swe_swe import security
 from swe_swe.agents.base import Agent
+from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.select import choose_agent
 from swe_swe.config import Config
 from swe_swe.conversations import Conversations
@@ -39,7 +40,8 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(config.db_path)
     hub = Hub(store)
-    agent = agent or choose_agent(config)
+    running_agents = RunningAgents(config.data_dir)
+    agent = agent or choose_agent(config, running_agents)
     runner = TurnRunner(store, hub, agent)
     app.ctx.config = config
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
@@ -48,6 +50,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.hub = hub
     app.ctx.agent = agent
     app.ctx.runner = runner
+    app.ctx.running_agents = running_agents
     app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours)
     app.ctx.connections = set()
 
@@ -124,6 +127,7 @@ async def websocket(request: Request, ws: Websocket) -> None:
 
 async def on_start(app: Sanic) -> None:
     runner: TurnRunner = app.ctx.runner
+    app.ctx.running_agents.stop_leftovers()
     runner.mark_interrupted_runs()
     runner.resume_pending()
     app.ctx.sweeper = asyncio.get_running_loop().create_task(_sweep_expired(app))

@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
 from pathlib import Path
 
 from server_process import ServerProcess
+from swe_swe.agents.leftovers import identify
 from ws_client import Client, run_finished
 
 
@@ -93,10 +95,11 @@ def _listening(port: int) -> bool:
     return any(row[3] == "0A" and int(row[1].split(":")[1], 16) == port for row in rows)
 
 
-def test_an_agent_outliving_a_crash_does_not_keep_the_port(tmp_path: Path) -> None:
-    """After kill -9 the agent process lives on until its turn ends. It must not hold the server's
-    listening socket (uvloop hands inheritable descriptors to children): a restart could not bind, and
-    the agent could accept the server's connections."""
+def test_an_agent_outliving_a_crash_is_stopped_by_the_restart(tmp_path: Path) -> None:
+    """After kill -9 the agent process lives on, running its turn for nobody. It must not hold the
+    server's listening socket (uvloop hands inheritable descriptors to children): the restart could
+    not bind, and the agent could accept the server's connections. The restart stops it: that turn
+    is reported cut off, and asking again must not put a second agent to the same work."""
     data = tmp_path / "data"
     server = ServerProcess(data_dir=data, env={"SWE_SWE_DEMO_DELAY": "30"}).start()
     assert server.proc is not None
@@ -114,7 +117,13 @@ def test_an_agent_outliving_a_crash_does_not_keep_the_port(tmp_path: Path) -> No
     try:
         assert agents and all(Path(f"/proc/{pid}").exists() for pid in agents), "an agent outlives the crash"
         assert not _listening(server.port), "the port is still held after the server died"
-        ServerProcess(data_dir=data, port=server.port).start().terminate()
+        restarted = ServerProcess(data_dir=data, port=server.port).start()
+        restarted.terminate()
+        deadline = time.monotonic() + 2  # SIGKILL is quick; the demo agent would die by itself much later
+        while any(identify(pid) for pid in agents) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(identify(pid) for pid in agents), "the restart stopped the agent"
+        assert "stopped 1 agent process(es) left running" in restarted.log_text()
     finally:
         for pid in agents:
             with contextlib.suppress(ProcessLookupError):

@@ -20,6 +20,7 @@ from typing import Any
 
 from swe_swe import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool
 from swe_swe.config import Config
 from swe_swe.recap import build_recap
@@ -68,10 +69,10 @@ def _hide_session_missing(event: dict[str, Any]) -> bool:
 class ClaudeAgent(Agent):
     name = "claude"
 
-    def __init__(self, config: Config, claude_bin: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, config: Config, claude_bin: str, running: RunningAgents, env: dict[str, str] | None = None) -> None:
         self.config = config
         self.claude_bin = claude_bin
-        self.pool = StreamJsonPool(config.agent_idle_seconds, config.stop_grace_seconds)
+        self.pool = StreamJsonPool(config.agent_idle_seconds, config.stop_grace_seconds, running)
         self.validator = TranscriptValidator()
         self.vault = Vault(config.vault_dir)
         self.env = dict(os.environ if env is None else env)

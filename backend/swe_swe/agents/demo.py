@@ -8,16 +8,17 @@ import uuid
 from pathlib import Path
 
 from swe_swe.agents.base import Agent, ConversationRef, Turn, TurnResult, TurnSink
+from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.stream_json import StreamJsonPool
 
 
 class DemoAgent(Agent):
     name = "demo"
 
-    def __init__(self, workdir: Path, idle_seconds: float, stop_grace: float, delay: float = 1.0) -> None:
+    def __init__(self, workdir: Path, idle_seconds: float, stop_grace: float, running: RunningAgents, delay: float = 1.0) -> None:
         self.workdir = workdir
         self.delay = delay
-        self.pool = StreamJsonPool(idle_seconds, stop_grace)
+        self.pool = StreamJsonPool(idle_seconds, stop_grace, running)
 
     def _argv(self, conversation: ConversationRef) -> tuple[list[str], str, bool]:
         base = [sys.executable, "-m", "swe_swe.agents.demo_agent"]

@@ -11,6 +11,8 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from swe_swe.agents.leftovers import RunningAgents
+
 log = logging.getLogger("swe_swe.agents")
 
 STDOUT_LINE_LIMIT = 64 * 1024 * 1024
@@ -20,14 +22,15 @@ STDERR_KEEP_LINES = 200
 class AgentProcess:
     """One child process. It runs in its own session so a stop reaches the tools it started too."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, argv: Sequence[str]) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, argv: Sequence[str], running: RunningAgents) -> None:
         self._proc = proc
+        self._running = running
         self.argv = list(argv)
         self.stderr_tail: deque[str] = deque(maxlen=STDERR_KEEP_LINES)
         self._stderr_task = asyncio.get_running_loop().create_task(self._drain_stderr())
 
     @classmethod
-    async def spawn(cls, argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> AgentProcess:
+    async def spawn(cls, argv: Sequence[str], cwd: Path, env: Mapping[str, str], running: RunningAgents) -> AgentProcess:
         proc = await asyncio.create_subprocess_exec(
             *argv,
             cwd=str(cwd),
@@ -39,7 +42,8 @@ class AgentProcess:
             start_new_session=True,
         )
         log.info("agent process %s started: %s", proc.pid, " ".join(argv[:3]))
-        return cls(proc, argv)
+        running.note(proc.pid)
+        return cls(proc, argv, running)
 
     @property
     def pid(self) -> int:
@@ -114,6 +118,7 @@ class AgentProcess:
             code = await asyncio.wait_for(self._proc.wait(), timeout)
         except TimeoutError:
             return None
+        self._running.forget(self._proc.pid)
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(asyncio.shield(self._stderr_task), 1.0)
         return code

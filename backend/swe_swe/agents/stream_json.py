@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from swe_swe.agents.base import RunOutcome, TurnResult, TurnSink
+from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
 
 log = logging.getLogger("swe_swe.agents")
@@ -53,15 +54,17 @@ def _result_errors(event: dict[str, Any]) -> list[str]:
 
 
 class StreamJsonPool:
-    def __init__(self, idle_seconds: float, stop_grace: float) -> None:
+    def __init__(self, idle_seconds: float, stop_grace: float, running: RunningAgents) -> None:
         self.idle_seconds = idle_seconds
         self.stop_grace = stop_grace
+        self.running = running
         self._live: dict[str, LiveProcess] = {}
 
     def get(self, conversation_id: str) -> LiveProcess | None:
         live = self._live.get(conversation_id)
         if live is None or live.process.alive:
             return live
+        self.running.forget(live.process.pid)  # it ended between turns and was never waited for
         self._forget(conversation_id)
         return None
 
@@ -80,7 +83,7 @@ class StreamJsonPool:
         agent_session_id: str | None,
     ) -> LiveProcess:
         await self.close(conversation_id)
-        process = await AgentProcess.spawn(argv, cwd, env)
+        process = await AgentProcess.spawn(argv, cwd, env, self.running)
         live = LiveProcess(process=process, agent_session_id=agent_session_id)
         self._live[conversation_id] = live
         return live
