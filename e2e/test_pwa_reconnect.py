@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from conftest import Server, app_state, conversation_id, converse, eventually, open_app, send_message, wait_phase
+from support.network import proxy_to
 from support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture()
-def proxy(server: Server) -> TcpProxy:
-    p = TcpProxy(server.port).start()
-    yield p
-    p.stop()
+def proxy(server: Server) -> Iterator[TcpProxy]:
+    with proxy_to(server) as p:
+        yield p
 
 
 def test_a_cut_connection_reconnects_and_replays_only_what_was_missed(page, server: Server) -> None:

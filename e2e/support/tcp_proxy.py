@@ -42,6 +42,7 @@ class TcpProxy:
         self._holding = threading.Event()
         self._refusing = False
         self._links: set[_Link] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="tcp-proxy", daemon=True)
         self._server: asyncio.base_events.Server | None = None
@@ -103,6 +104,10 @@ class TcpProxy:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+        # a pipe whose partner ended, or that swallows a half-open link, may still wait: end them all
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _swallow(self) -> int:
         for link in self._links:
@@ -131,6 +136,9 @@ class TcpProxy:
             asyncio.create_task(self._pipe(reader, up_writer, link)),
             asyncio.create_task(self._pipe(up_reader, writer, link)),
         ]
+        for task in link.tasks:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, link: _Link) -> None:
         try:
