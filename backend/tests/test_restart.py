@@ -84,7 +84,6 @@ def test_sigterm_mid_turn_marks_it_interrupted(tmp_path: Path) -> None:
         server.terminate()
 
 
-
 def _children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 

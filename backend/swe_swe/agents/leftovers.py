@@ -13,6 +13,7 @@ Where /proc is missing nothing is noted and nothing is stopped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -119,7 +120,9 @@ def _kill_group(agent: ProcessIdentity | None) -> bool:
     return True
 
 
+@functools.cache
 def _boot_id() -> str | None:
+    """Fixed for the life of this process; read once."""
     try:
         return BOOT_ID.read_text().strip()
     except OSError:

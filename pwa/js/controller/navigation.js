@@ -132,7 +132,7 @@ function showConversation({ c, draft, saved }) {
 }
 
 /** Save what must survive of the open conversation, and let go of its lock and socket. */
-export function leaveCurrent() {
+function leaveCurrent() {
   const c = current();
   if (!c) return;
   saveScrollNow();
@@ -144,12 +144,12 @@ export function leaveCurrent() {
 }
 
 /** @param {{adopt?: string|null}} [options] */
-export function openNew(options = {}) {
+function openNew(options = {}) {
   return openConversation(`new-${uuid()}`, options).then(() => els.input.focus({ preventScroll: true }));
 }
 
 /** The conversation to show when none is asked for: the last one open, else the newest, else a new one. */
-export async function openDefault() {
+async function openDefault() {
   const last = await db.getMeta('last_open').catch(() => undefined);
   if (last && app.records.has(last)) return openConversation(last);
   const newest = listedConversations()[0];

@@ -3,7 +3,7 @@
 
 import { $, els } from './elements.js';
 
-export function openSidebar() {
+function openSidebar() {
   els.app.classList.add('sidebar-open');
   els.scrim.hidden = false;
   $('open-sidebar').setAttribute('aria-expanded', 'true');
