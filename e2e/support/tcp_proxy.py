@@ -104,7 +104,8 @@ class TcpProxy:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        # a pipe whose partner ended, or that swallows a half-open link, may still wait: end them all
+        # a pipe whose partner ended, one that swallows a half-open link, or an accept still connecting
+        # upstream may still wait: end them all
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -122,6 +123,7 @@ class TcpProxy:
         return len(links)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._track(asyncio.current_task())  # stop() may come while it still connects upstream
         if self._refusing:
             writer.transport.abort()
             return
@@ -137,6 +139,10 @@ class TcpProxy:
             asyncio.create_task(self._pipe(up_reader, writer, link)),
         ]
         for task in link.tasks:
+            self._track(task)
+
+    def _track(self, task: asyncio.Task[None] | None) -> None:
+        if task is not None:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
