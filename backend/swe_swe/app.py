@@ -21,6 +21,7 @@ from swe_swe.conversations import Conversations
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response
 from swe_swe.hub import Hub
+from swe_swe.loop_lag import LoopLagMonitor
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
 from swe_swe.turns import TurnRunner
@@ -53,6 +54,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.running_agents = running_agents
     app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours)
     app.ctx.connections = set()
+    app.ctx.loop_lag = LoopLagMonitor()  # worst_s() and p99_s() for metrics
 
     app.blueprint(api)
     app.blueprint(make_blueprint())
@@ -126,6 +128,7 @@ async def websocket(request: Request, ws: Websocket) -> None:
 
 
 async def on_start(app: Sanic) -> None:
+    app.ctx.loop_lag.start()
     runner: TurnRunner = app.ctx.runner
     app.ctx.running_agents.stop_leftovers()
     runner.mark_interrupted_runs()
@@ -145,4 +148,5 @@ async def on_stop(app: Sanic) -> None:
     for connection in list(app.ctx.connections):
         connection.offer_close(CLOSE_SERVER_STOPPING, "server stopping")
     await app.ctx.runner.shutdown()
+    await app.ctx.loop_lag.stop()
     app.ctx.store.close()

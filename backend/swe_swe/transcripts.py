@@ -183,11 +183,55 @@ def contains_uuid(path: Path, uuid: str, tail_bytes: int = DEFAULT_TAIL_BYTES) -
         return False
 
 
-async def wait_for_uuid(path: Path, uuid: str, timeout_s: float = 3.0, interval_s: float = 0.02) -> bool:
-    """Poll until the CLI has written the line (observed 40–100 ms after the `result` line); False on timeout."""
+@dataclass
+class UuidSearch:
+    """Looks for a line's `uuid` in what a transcript gained since the last look.
+
+    Each `poll` reads only the bytes appended since the previous one (keeping a needle's length of
+    overlap), so waiting for a turn costs what the turn wrote, however long the session is.
+    """
+
+    path: Path
+    uuid: str
+    offset: int | None = None  # None: start `DEFAULT_TAIL_BYTES` before the end, as `contains_uuid` does
+    _carry: bytes = b""
+
+    def poll(self) -> bool:
+        needles = _uuid_needles(self.uuid)
+        overlap = max(len(n) for n in needles) - 1
+        try:
+            with open(self.path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if self.offset is None:
+                    self.offset = max(0, size - DEFAULT_TAIL_BYTES)
+                if size < self.offset:  # replaced by a shorter file: look at all of it
+                    self.offset, self._carry = 0, b""
+                handle.seek(self.offset)
+                while self.offset < size:
+                    chunk = handle.read(min(READ_CHUNK_BYTES, size - self.offset))
+                    if not chunk:
+                        break
+                    window = self._carry + chunk
+                    if any(n in window for n in needles):
+                        return True
+                    self._carry = window[-overlap:]
+                    self.offset += len(chunk)
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            return False
+        return False
+
+
+async def wait_for_uuid(path: Path, uuid: str, timeout_s: float = 3.0, interval_s: float = 0.02,
+                        start_offset: int | None = None) -> bool:
+    """Poll until the CLI has written the line (observed 40–100 ms after the `result` line); False on timeout.
+
+    Each look runs in a worker thread and reads only what is new since `start_offset` (e.g. how much
+    the vault already holds: the turn's lines come after it), so the event loop never waits on the file.
+    """
+    search = UuidSearch(path, uuid, start_offset)
     deadline = time.monotonic() + timeout_s
     while True:
-        if contains_uuid(path, uuid):
+        if await asyncio.to_thread(search.poll):
             return True
         if time.monotonic() >= deadline:
             return False

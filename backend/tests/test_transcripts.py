@@ -15,6 +15,7 @@ from swe_swe import transcripts
 from swe_swe.transcripts import (
     TranscriptState,
     TranscriptValidator,
+    UuidSearch,
     contains_uuid,
     is_message_line,
     scan_transcript,
@@ -168,3 +169,58 @@ def test_wait_for_uuid(tmp_path: Path) -> None:
         return found, missing
 
     assert asyncio.run(scenario()) == (True, False)
+
+
+def test_uuid_search_reads_only_what_is_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: each look reads the bytes appended since the last one, starting where the vault's copy ends."""
+    monkeypatch.setattr(transcripts, "READ_CHUNK_BYTES", 64)
+    held = user_line(UUID_A) + "x" * 10_000 + "\n"
+    path = write(tmp_path / "t.jsonl", held)
+    search = UuidSearch(path, UUID_B, offset=len(held))
+    reads: list[int] = []
+    real_open = open
+
+    class CountingFile:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> CountingFile:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+        def read(self, n: int) -> bytes:
+            data = self.handle.read(n)
+            reads.append(len(data))
+            return data
+
+    monkeypatch.setattr(transcripts, "open", lambda *a, **k: CountingFile(real_open(*a, **k)), raising=False)
+    assert not search.poll()
+    assert sum(reads) == 0
+    with open(path, "a") as handle:
+        handle.write(user_line(UUID_B, parent=UUID_A)[:40])
+    assert not search.poll()
+    with open(path, "a") as handle:
+        handle.write(user_line(UUID_B, parent=UUID_A)[40:])
+    assert search.poll()
+    assert sum(reads) <= len(user_line(UUID_B, parent=UUID_A))  # never a byte of what was there before
+    assert not UuidSearch(path, UUID_A, offset=len(held)).poll()  # before the offset: not looked at
+    assert UuidSearch(path, UUID_A).poll()  # no offset: the tail, as contains_uuid
+
+
+def test_uuid_search_starts_over_on_a_shorter_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.jsonl", user_line(UUID_A) * 20)
+    search = UuidSearch(path, UUID_B, offset=path.stat().st_size)
+    write(path, user_line(UUID_B))  # recreated by the CLI, holding only new lines
+    assert search.poll()
+
+
+def test_wait_for_uuid_from_an_offset(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.jsonl", user_line(UUID_A))
+    size = path.stat().st_size
+    assert asyncio.run(wait_for_uuid(path, UUID_A, timeout_s=0.05, start_offset=0))
+    assert not asyncio.run(wait_for_uuid(path, UUID_A, timeout_s=0.05, start_offset=size))

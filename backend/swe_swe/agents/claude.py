@@ -75,6 +75,7 @@ class ClaudeAgent(Agent):
         self.pool = StreamJsonPool(config.agent_idle_seconds, config.stop_grace_seconds, running)
         self.validator = TranscriptValidator()
         self.vault = Vault(config.vault_dir)
+        self.vault.remove_leftovers()  # at start-up, before any save: what a crash left mid-write
         self.env = dict(os.environ if env is None else env)
         self._vault_saves: dict[str, asyncio.Task[None]] = {}
         # Computed once: realpath + encoding cost ten times the cached transcript check (make bench).
@@ -101,26 +102,29 @@ class ClaudeAgent(Agent):
 
     # validation and recovery
 
-    def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink) -> bool | None:
+    async def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink) -> bool | None:
         """Can the CLI resume `session_id` now? False: it is right there; True: it was just restored
-        from the vault; None: it is gone everywhere."""
+        from the vault; None: it is gone everywhere. File work runs in a worker thread (issue 15)."""
         if not claude_home.is_session_id(session_id):
             sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
             return None
         path = self.transcript(session_id)
-        state = self.validator.check(path)
+        state = await asyncio.to_thread(self.validator.check, path)
         if state is TranscriptState.RESUMABLE:
             return False
         sink.recovery(session_id, SessionStep.VALIDATE, state.value)
-        if self.vault.restore(session_id, path) and self.validator.check(path) is TranscriptState.RESUMABLE:
+        if await asyncio.to_thread(self._restore, session_id, path):
             sink.recovery(session_id, SessionStep.RESTORE, "restored")
             log.warning("conversation %s: transcript of %s was %s; restored from the vault", conversation_id, session_id, state.value)
             return True
         sink.recovery(session_id, SessionStep.RESTORE, "no_copy")
         return None
 
-    def fallback_launch(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> Launch:
-        recap = build_recap(sink.history(before_seq=turn.message_seq), RECAP_CHARS)
+    def _restore(self, session_id: str, path: Path) -> bool:
+        return self.vault.restore(session_id, path) and self.validator.check(path) is TranscriptState.RESUMABLE
+
+    async def fallback_launch(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> Launch:
+        recap = await asyncio.to_thread(build_recap, sink.history(before_seq=turn.message_seq), RECAP_CHARS)
         new_id = str(uuid.uuid4())
         sink.recovery(conversation.agent_session_id, SessionStep.FALLBACK, "new_session", f"recap {len(recap)} chars")
         sink.lost_agent_session(conversation.agent_session_id)
@@ -139,13 +143,13 @@ class ClaudeAgent(Agent):
             sink.agent_session_changed(new_id)
             sink.log("session_started", {"fallback": False})
             return Launch(new_id, resume=False)
-        restored = self.ensure_resumable(conversation.id, session_id, sink)
+        restored = await self.ensure_resumable(conversation.id, session_id, sink)
         if restored is not None:
             if restored:
                 sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
             return None if live is not None else Launch(session_id, resume=True)
         await self.pool.close(conversation.id)
-        return self.fallback_launch(conversation, turn, sink)
+        return await self.fallback_launch(conversation, turn, sink)
 
     # turns
 
@@ -177,13 +181,13 @@ class ClaudeAgent(Agent):
         log.warning("conversation %s: the CLI could not find session %s", conversation.id, session_id)
         if session_id:
             self.validator.forget(self.transcript(session_id))
-        if session_id and self.vault.has(session_id) and self.vault.restore(session_id, self.transcript(session_id), force=True):
+        if session_id and await asyncio.to_thread(self.vault.restore, session_id, self.transcript(session_id), True):
             sink.recovery(session_id, SessionStep.RESTORE, "restored")
             sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
             retry = await self._exchange(conversation, Launch(session_id, resume=True), turn, sink)
             if not is_session_missing(retry):
                 return retry
-        fallback = self.fallback_launch(ConversationRef(conversation.id, session_id), turn, sink)
+        fallback = await self.fallback_launch(ConversationRef(conversation.id, session_id), turn, sink)
         return await self._exchange(conversation, fallback, turn, sink)
 
     def _report(self, exchange: Exchange, sink: TurnSink) -> None:
@@ -215,12 +219,14 @@ class ClaudeAgent(Agent):
         self._vault_saves[conversation_id] = task
 
     async def _save_when_written(self, session_id: str, last_uuid: str | None) -> None:
-        """The CLI writes the turn a moment after `result`: wait for its last line, then copy."""
+        """The CLI writes the turn a moment after `result`: wait for its last line, then copy the new lines
+        (in worker threads, reading only what the turn added: issue 15)."""
         path = self.transcript(session_id)
         if last_uuid:
-            await wait_for_uuid(path, last_uuid, VAULT_WAIT_SECONDS)
-        if self.validator.check(path) is TranscriptState.RESUMABLE:
-            saved = self.vault.save(session_id, path)
+            held = await asyncio.to_thread(self.vault.held_size, session_id)
+            await wait_for_uuid(path, last_uuid, VAULT_WAIT_SECONDS, start_offset=held or None)
+        if await asyncio.to_thread(self.validator.check, path) is TranscriptState.RESUMABLE:
+            saved = await asyncio.to_thread(self.vault.save, session_id, path)
             log.info("vault copy of %s %s", session_id, "updated" if saved else "kept")
 
     async def _finish_vault_save(self, conversation_id: str) -> None:
@@ -240,7 +246,7 @@ class ClaudeAgent(Agent):
             sink.log("notice", {"level": "info", "text": "The next message starts a new agent session, without the earlier context."})
             return
         old = conversation.lost_agent_session_id
-        if old and self.ensure_resumable(conversation.id, old, sink) is not None:
+        if old and await self.ensure_resumable(conversation.id, old, sink) is not None:
             await self.pool.close(conversation.id)
             sink.recovery(old, SessionStep.RETRY, "back")
             sink.agent_session_changed(old)

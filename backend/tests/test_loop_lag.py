@@ -1,0 +1,54 @@
+"""The loop-lag guard notices a stalled event loop, says where it was stuck, and keeps bounded figures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from swe_swe.loop_lag import LoopLagMonitor, percentile
+
+
+def hold_the_loop(seconds: float) -> None:
+    time.sleep(seconds)  # what a file read on the loop does to everyone else
+
+
+def test_a_stall_is_measured_and_logged_with_where_the_loop_was(caplog: pytest.LogCaptureFixture) -> None:
+    monitor = LoopLagMonitor(interval_s=0.02, warn_after_s=0.1)
+
+    async def scenario() -> None:
+        monitor.start()
+        await asyncio.sleep(0.1)
+        hold_the_loop(0.3)
+        await asyncio.sleep(0.1)
+        await monitor.stop()
+
+    with caplog.at_level(logging.WARNING, logger="swe_swe.loop_lag"):
+        asyncio.run(scenario())
+    assert monitor.worst_s() >= 0.2
+    stalls = monitor.stalls()
+    assert len(stalls) == 1 and "hold_the_loop" in stalls[0].where and "test_loop_lag.py" in stalls[0].where
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "event loop stalled" in warnings[0] and "hold_the_loop" in warnings[0]
+    assert monitor.samples() > 5
+
+
+def test_small_lags_are_counted_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    monitor = LoopLagMonitor(window=4)
+    with caplog.at_level(logging.WARNING, logger="swe_swe.loop_lag"):
+        for lag in (0.05, 0.001, 0.002, 0.003, 0.004, 0.002):
+            monitor.record(lag)
+    assert caplog.records == []
+    assert monitor.samples() == 4  # bounded window
+    assert monitor.worst_s() == 0.05  # since start, beyond the window
+    assert monitor.p99_s() == 0.004
+    assert monitor.stalls() == []
+
+
+def test_percentile() -> None:
+    assert percentile([], 0.99) == 0.0
+    assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0
+    assert percentile([float(i) for i in range(1, 101)], 0.99) == 99.0
+    assert percentile([5.0], 0.99) == 5.0
