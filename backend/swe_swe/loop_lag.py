@@ -33,6 +33,7 @@ log = logging.getLogger("swe_swe.loop_lag")
 
 DEFAULT_INTERVAL_S = 0.05
 DEFAULT_WARN_AFTER_S = 0.1
+DEBUG_AFTER_S = 0.005  # lags above this are logged at debug level (off by default), with their time
 DEFAULT_WINDOW = 1200  # samples: one minute at the default interval
 DEFAULT_STALLS_KEPT = 20
 STACK_FRAMES = 4
@@ -120,6 +121,8 @@ class LoopLagMonitor:
 
     async def stop(self) -> None:
         self._stopping.set()
+        log.info("event loop lag over the last %d samples: worst %.1f ms since start, p99 %.1f ms",
+                 self.samples(), self.worst_s() * 1000, self.p99_s() * 1000)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -143,6 +146,8 @@ class LoopLagMonitor:
         self._recent.append(lag_s)
         self._worst_s = max(self._worst_s, lag_s)
         if lag_s <= self.warn_after_s:
+            if lag_s > DEBUG_AFTER_S:
+                log.debug("event loop late %.1f ms", lag_s * 1000)
             return
         sampled = self._sampled
         where = sampled[1] if sampled is not None and sampled[0] == self._beat else "(not sampled)"
