@@ -13,6 +13,8 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, file
 
+from swe_swe import precompressed
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONTENT_TYPES = {
     ".webmanifest": "application/manifest+json",
@@ -37,6 +39,7 @@ def make_blueprint() -> Blueprint:
     pwa_dir = locate("pwa")
     sw_dir = locate("service-worker")
     bp = Blueprint("static_files")
+    precompressed.install(bp, [pwa_dir, sw_dir])  # Brotli/gzip, compressed once per content
 
     async def send(path: Path, cache: str) -> HTTPResponse:
         if not path.is_file():
