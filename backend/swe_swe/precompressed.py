@@ -37,6 +37,8 @@ COMPRESSIBLE_SUFFIXES = frozenset({".html", ".js", ".mjs", ".css", ".json", ".we
 MIN_BYTES = 256
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 11
+DROPPED_HEADERS = frozenset({"content-length", "last-modified"})  # set anew; the ETag is the validator
+DIGEST_HEX = 20
 MAX_ENTRIES = 512  # distinct contents kept (the shell has ~50 files); the oldest used go first
 
 
@@ -49,7 +51,7 @@ class Compressed:
 
 
 def compress(body: bytes) -> Compressed:
-    digest = hashlib.sha256(body).hexdigest()[:32]
+    digest = hashlib.sha256(body).hexdigest()[:DIGEST_HEX]
     encodings: dict[str, bytes] = {}
     if brotli is not None:
         encodings["br"] = brotli.compress(body, quality=BROTLI_QUALITY)
@@ -100,7 +102,7 @@ class Precompressed:
 
     def get(self, body: bytes) -> Compressed:
         """The compressed forms of `body`, compressing it now if it has not been seen (call off the loop then)."""
-        digest = hashlib.sha256(body).hexdigest()[:32]
+        digest = hashlib.sha256(body).hexdigest()[:DIGEST_HEX]
         with self._lock:
             found = self._by_digest.get(digest)
             if found is not None:
@@ -114,7 +116,7 @@ class Precompressed:
         return made
 
     def cached(self, body: bytes) -> Compressed | None:
-        digest = hashlib.sha256(body).hexdigest()[:32]
+        digest = hashlib.sha256(body).hexdigest()[:DIGEST_HEX]
         with self._lock:
             return self._by_digest.get(digest)
 
@@ -138,16 +140,31 @@ class Precompressed:
         entry = self.cached(body) or await asyncio.to_thread(self.get, body)
         coding = choose(entry.encodings, request.headers.get("accept-encoding"))
         etag = f'"{entry.digest}{"-" + coding if coding else ""}"'
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        headers = slim_headers(response.headers.items())
         headers.update({"ETag": etag, "Vary": "Accept-Encoding"})
         if etag_matches(request.headers.get("if-none-match"), etag):
             headers.pop("content-type", None)
             return HTTPResponse(status=304, headers=headers)
-        if coding is None:
-            response.headers.update({"ETag": etag, "Vary": "Accept-Encoding"})
-            return None
-        headers["Content-Encoding"] = coding
-        return HTTPResponse(entry.encodings[coding], status=200, headers=headers, content_type=response.content_type)
+        if coding is not None:
+            headers["Content-Encoding"] = coding
+            body = entry.encodings[coding]
+        return HTTPResponse(body, status=200, headers=headers, content_type=response.content_type)
+
+
+def slim_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """One value per header name (the first), without those the new response sets or that the ETag replaces.
+
+    On a phone's first load ~50 responses carry these headers uncompressed: every byte counts ~50 times.
+    """
+    kept: dict[str, str] = {}
+    seen: set[str] = set()
+    for name, value in items:
+        lower = name.lower()
+        if lower in seen or lower in DROPPED_HEADERS:
+            continue
+        seen.add(lower)
+        kept[name] = value
+    return kept
 
 
 def install(bp: Blueprint, folders: list[Path]) -> Precompressed:

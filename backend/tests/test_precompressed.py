@@ -10,7 +10,7 @@ import brotli
 import pytest
 
 from server_process import REPO, ServerProcess
-from swe_swe.precompressed import Precompressed, accepted, choose, compress, etag_matches
+from swe_swe.precompressed import Precompressed, accepted, choose, compress, etag_matches, slim_headers
 
 
 def fetch(server: ServerProcess, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
@@ -31,7 +31,8 @@ def test_shell_files_are_sent_compressed_as_accepted(server: ServerProcess, path
     assert status == 200 and headers["content-encoding"] == "br" and headers["vary"] == "Accept-Encoding"
     assert brotli.decompress(body) == plain and len(body) < len(plain) / 2
     assert int(headers["content-length"]) == len(body)
-    assert headers["cache-control"] == plain_headers["cache-control"]
+    assert headers["cache-control"] == plain_headers["cache-control"] == ("no-cache")
+    assert "last-modified" not in headers  # the ETag validates; ~50 responses carry every header byte
     assert headers["content-type"] == plain_headers["content-type"]
     status, headers, body = fetch(server, path, {"Accept-Encoding": "gzip"})
     assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == plain
@@ -82,3 +83,9 @@ def test_warm_compresses_the_shell_but_not_its_tests() -> None:
     assert shell.cached((REPO / "pwa" / "js" / "app.js").read_bytes()) is not None
     tests = [p for p in (REPO / "pwa" / "tests").rglob("*.mjs")]
     assert tests and shell.cached(tests[0].read_bytes()) is None
+
+
+def test_slim_headers_keeps_one_value_per_name() -> None:
+    items = [("Cache-Control", "no-cache"), ("cache-control", "no-cache"), ("Last-Modified", "x"),
+             ("content-length", "9"), ("X-Content-Type-Options", "nosniff")]
+    assert slim_headers(items) == {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
