@@ -7,7 +7,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+e5dbb489aa';
+const VERSION = '0.1.0+9f42dfd84e';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -64,6 +64,7 @@ const SHELL = [
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
   '/js/ui/sidebar.js',
+  '/vendor/diff.js',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/icon-maskable-512.png',
