@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+ee5273412f';
+const VERSION = '0.1.0+70466f0cec';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -42,6 +42,8 @@ const SHELL = [
   '/js/unload-copy.js',
   '/js/view-model.js',
   '/js/controller/actions.js',
+  '/js/controller/approval-actions.js',
+  '/js/controller/approval-dock.js',
   '/js/controller/composer.js',
   '/js/controller/connection-controls.js',
   '/js/controller/details-dialog.js',
@@ -61,12 +63,14 @@ const SHELL = [
   '/js/controller/socket.js',
   '/js/controller/startup.js',
   '/js/controller/state.js',
+  '/js/ui/approval-card.js',
   '/js/ui/conversation-view.js',
   '/js/ui/details.js',
   '/js/ui/dom.js',
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
   '/js/ui/sidebar.js',
+  '/js/ui/tool-views.js',
   '/vendor/diff.js',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

@@ -36,6 +36,7 @@ export function listedRecords(records, { queued, drafts, currentId }) {
  * @property {boolean} pendingNew
  * @property {string} title   the model's title ('' when it has none yet)
  * @property {string} status  the model's status
+ * @property {number} approvals  approvals waiting for an answer
  */
 
 /**
@@ -56,10 +57,11 @@ export function listRows(listed, { queued, drafts, open, now }) {
       queued: queued.get(r.id) ?? 0,
       pending_new: !!r.pending_new,
       has_draft: drafts.has(r.id),
+      approvals: isOpen && !open.pendingNew ? open.approvals : r.pending_approvals ?? 0,
     };
   });
   if (open?.pendingNew && !rows.some((r) => r.id === open.id)) {
-    rows.unshift({ id: open.id, title: '', status: 'idle', last_active_at: now, queued: 0, pending_new: true, has_draft: false });
+    rows.unshift({ id: open.id, title: '', status: 'idle', last_active_at: now, queued: 0, pending_new: true, has_draft: false, approvals: 0 });
   }
   return rows;
 }
