@@ -152,7 +152,10 @@ const CANCEL_REASON = Object.freeze({
 export function approvalRecord(a) {
   const subject = a.subject;
   const on = (/** @type {string} */ verb) => (subject ? `${verb}: ${subject}` : verb);
-  if (a.state === 'pending') return { text: `Waiting for your answer: ${subject ? `${a.tool} · ${subject}` : a.tool}`, tone: 'wait' };
+  if (a.state === 'pending') {
+    const what = a.approval_kind === 'plan' ? 'the plan' : a.approval_kind === 'question' ? subject : subject ? `${a.tool} · ${subject}` : a.tool;
+    return { text: `Waiting for your answer: ${what || a.tool}`, tone: 'wait' };
+  }
   if (a.state === 'cancelled') return { text: `Cancelled: ${CANCEL_REASON[/** @type {keyof typeof CANCEL_REASON} */ (a.reason ?? 'withdrawn')] ?? a.reason}`, tone: 'muted' };
   const reason = a.message ? ` — ${oneLine(a.message, 200)}` : '';
   if (a.approval_kind === 'question') {

@@ -183,3 +183,13 @@ test('the page title puts a waiting approval first', () => {
   assert.equal(pageTitle('Fix the build', 1), '(1) Approval needed · swe-swe');
   assert.equal(pageTitle('Fix the build', 0), 'Fix the build · swe-swe');
 });
+
+test('a waiting question or plan names what waits, not the tool', () => {
+  seq = 0;
+  const m = buildModel([
+    ev('approval_requested', { approval_id: 'Q', tool: 'AskUserQuestion', input: { questions: [{ question: 'Which colour?', options: [] }] }, kind: 'question' }),
+    ev('approval_requested', { approval_id: 'P', tool: 'ExitPlanMode', input: { plan: '## Plan\n1. x' }, kind: 'plan' }),
+  ]);
+  assert.equal(approvalRecord(m.approvals.get('Q')).text, 'Waiting for your answer: Which colour?');
+  assert.equal(approvalRecord(m.approvals.get('P')).text, 'Waiting for your answer: the plan');
+});

@@ -36,7 +36,7 @@ export function renderApprovalCard(a, s) {
     h('header', { class: 'approval-head' },
       h('span', { class: 'approval-icon' }, icon(a.approval_kind === 'question' ? 'info' : 'alert')),
       h('h2', { id: `ap-h-${id}`, text: approvalHeading(a) }),
-      h('span', { class: 'approval-tool mono', text: a.tool }),
+      a.approval_kind === 'tool' ? h('span', { class: 'approval-tool mono', text: a.tool }) : null,
       s.waiting > 1 ? h('span', { class: 'chip queued', text: APPROVAL.more(s.waiting - 1) }) : null),
     h('div', { class: 'approval-body', tabindex: '-1' },
       description ? h('p', { class: 'tv-help', text: description }) : null,
