@@ -154,6 +154,8 @@ def test_cards_for_an_edit_a_question_and_a_plan(phone: Any, server: Server, art
     card.get_by_role("checkbox", name="iOS").tap()
     card.locator(".q-other-input").nth(1).fill("Watch")
     assert submit.is_enabled()
+    page.screenshot(path=str(artifacts / "phone-approval-question-other.png"))
+    page.locator(f"{CARD} .approval-body").evaluate("el => { document.activeElement.blur(); el.scrollTop = 0; }")
     page.screenshot(path=str(artifacts / "phone-approval-question.png"))
     submit.tap()
     settle(page)

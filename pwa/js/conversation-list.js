@@ -2,6 +2,8 @@
 // come from IndexedDB (db.js) and the server's list; controller/records.js and controller/render.js
 // call these rules and draw the result (ui/sidebar.js).
 
+import { isMessage } from './outbox.js';
+
 /** @typedef {import('./db.js').ConversationRecord} ConversationRecord */
 /** @typedef {import('./ui/sidebar.js').ListRow} ListRow */
 
@@ -67,14 +69,14 @@ export function listRows(listed, { queued, drafts, open, now }) {
 }
 
 /**
- * Unacked messages per conversation.
+ * Unacked messages per conversation (answers to approvals and mode changes are not "queued messages").
  * @param {import('./outbox.js').OutboxEntry[]} entries
  * @returns {Map<string, number>}
  */
 export function countUnacked(entries) {
   const counts = new Map();
   for (const e of entries) {
-    if (e.acked_seq != null) continue;
+    if (e.acked_seq != null || !isMessage(e)) continue;
     counts.set(e.conversation_id, (counts.get(e.conversation_id) ?? 0) + 1);
   }
   return counts;

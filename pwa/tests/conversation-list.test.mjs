@@ -45,7 +45,7 @@ test('rows: a new conversation being written is listed before it is stored', () 
 
 test('unacked messages are counted per conversation', () => {
   const e = (conversation_id, acked_seq = null) => ({ conversation_id, acked_seq });
-  const counts = countUnacked(/** @type {any} */ ([e('a'), e('a'), e('b', 3), e('c')]));
+  const counts = countUnacked(/** @type {any} */ ([e('a'), e('a'), e('b', 3), e('c'), { ...e('c'), type: 'approve' }, { ...e('d'), type: 'set_mode' }]));
   assert.deepEqual([...counts], [['a', 2], ['c', 1]]);
 });
 
