@@ -33,9 +33,10 @@ node-test:
 e2e: test-deps
 	$(PYTEST) e2e -q -p no:cacheprovider
 
-## chaos: the long profile of the chaos run and of the resilience suite (30 s offline spells); prints the seed
+## chaos: the long profile of the chaos run and of the resilience suite (30 s offline spells), and an approval answered after 10 minutes; prints the seed
 chaos: test-deps
 	SWE_SWE_CHAOS_PROFILE=long $(PYTEST) e2e -q -s -p no:cacheprovider -k "chaos or resilience"
+	SWE_SWE_SLOW=1 $(PYTEST) backend/tests/test_approvals_slow.py -q
 
 bench: test-deps
 	$(PY) bench/run.py

@@ -6,8 +6,9 @@ so swe-swe keeps the rules per conversation in SQLite and answers matching reque
 never written into the user's project (`destination: localSettings` is ignored; everything is kept
 to the conversation).
 
-Matching errs on the side of asking: a command prefix rule never covers a command that chains or
-redirects (`echo hi; rm -rf ~` does not match `echo hi *`), and a rule this module does not understand
+Matching errs on the side of asking: a command prefix rule never covers a command that chains,
+substitutes or redirects outside the working directory (`echo hi; rm -rf ~` and `echo hi > ~/.bashrc`
+do not match `echo hi *`; `echo hi >> notes.txt` does), and a rule this module does not understand
 matches nothing.
 """
 
@@ -25,6 +26,8 @@ from swe_swe import user_texts
 
 FILE_TOOLS = ("Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "Glob", "Grep")
 SHELL_OPERATORS = re.compile(r"[;&|`<>\n\r]|\$\(")
+# `>> notes.txt`: a redirect to a plain file name in the working directory is part of the command
+LOCAL_REDIRECT = re.compile(r"\s*\d?(?:>>?|<)\s*[\w\-][\w.\-]*(?=\s|$)")
 PREFIX_WILDCARDS = (":*", " *", "*")
 
 
@@ -157,7 +160,7 @@ def _command_matches(content: str, command: Any) -> bool:
     prefix = _strip_wildcard(content)
     if prefix is None:
         return command == content.strip()
-    if SHELL_OPERATORS.search(command):
+    if SHELL_OPERATORS.search(LOCAL_REDIRECT.sub(" ", command)):
         return False
     prefix = prefix.strip()
     return command == prefix or command.startswith(prefix + " ")

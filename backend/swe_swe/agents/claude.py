@@ -159,9 +159,8 @@ class ClaudeAgent(Agent):
             await self.pool.close(conversation.id)
             exchange = await self._guard(conversation, launch, turn, sink)
         self._report(exchange, sink)
-        if exchange.result.outcome is RunOutcome.OK and self.pool.get(conversation.id):
-            live = self.pool.get(conversation.id)
-            assert live is not None
+        live = self.pool.get(conversation.id)
+        if live is not None:  # also after an interrupt: the next turn waits until the CLI has written this one
             self._start_vault_save(conversation.id, live.agent_session_id, exchange.last_uuid)
         return exchange.result
 
