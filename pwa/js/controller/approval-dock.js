@@ -63,6 +63,7 @@ let dockKey = '';
  * The first approval still waiting, as a card above the composer; redrawn only when what it shows
  * changes (typing in it never redraws it).
  * @param {Current} c
+ * @returns {boolean} whether the dock was redrawn
  */
 export function renderApprovals(c) {
   const pending = c.model.pendingApprovals;
@@ -73,18 +74,20 @@ export function renderApprovals(c) {
       dockKey = '';
       clear(els.approvalDock);
       els.approvalDock.hidden = true;
+      return true;
     }
-    return;
+    return false;
   }
   const d = draftFor(a.approval_id);
   const answer = answerShown(c, a.approval_id);
   const key = JSON.stringify([c.id, a.approval_id, answer, d.denyOpen, Object.entries(d.picks).map(([q, p]) => [q, p.chosen]), pending.length]);
-  if (key === dockKey) return;
+  if (key === dockKey) return false;
   dockKey = key;
   const card = renderApprovalCard(a, { answer, denyOpen: d.denyOpen, reason: d.reason, picks: d.picks, complete: questionAnswers(a, d).complete, waiting: pending.length });
   clear(els.approvalDock);
   els.approvalDock.appendChild(card);
   els.approvalDock.hidden = false;
+  return true;
 }
 
 /**

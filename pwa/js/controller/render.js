@@ -49,7 +49,9 @@ export function render() {
   renderWorking(c);
   renderQueueNote(c);
   renderEmpty(c);
-  renderApprovals(c);
+  // the card above the composer takes room from the log: a reader at its end stays there
+  const atBottom = view.stickToBottom || view.isAtBottom();
+  if (renderApprovals(c) && atBottom) view.scrollToBottom(false);
   renderMode(c);
   const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}|${c.model.pendingApprovals.length}`;
   if (listKey !== lastListKey) {
