@@ -20,6 +20,7 @@ from swe_swe import allow_rules, user_texts
 from swe_swe.agents.base import CancelReason, Respond, ToolRequest
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.hub import Hub
+from swe_swe.protocol import Approve
 from swe_swe.store import Approval, ApprovalEnd, ApprovalStatus, Store
 
 log = logging.getLogger("swe_swe.approvals")
@@ -42,17 +43,6 @@ class AnsweredBy:
     USER = "user"
     RULE = "rule"
     TIMEOUT = "timeout"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An `approve` frame (or its HTTP twin), validated."""
-
-    client_msg_id: str
-    approval_id: str
-    decision: str
-    message: str | None = None
-    answers: dict[str, Any] | None = None
 
 
 @dataclass
@@ -126,7 +116,7 @@ class Approvals:
         self._live[approval_id] = LiveAsk(conversation_id, request, respond)
         rule = allow_rules.first_match(self.store.allow_rules(conversation_id), request.tool, request.input) if kind == "tool" else None
         if rule is not None:
-            await self._resolve(approval_id, Answer("", approval_id, Decision.ALLOW), client_id="swe-swe", by=AnsweredBy.RULE)
+            await self._resolve(approval_id, Approve("", approval_id, Decision.ALLOW), client_id="swe-swe", by=AnsweredBy.RULE)
             return
         if self.timeout_seconds > 0:
             loop = asyncio.get_running_loop()
@@ -156,7 +146,7 @@ class Approvals:
 
     # the user's side
 
-    async def answer(self, conversation_id: str, answer: Answer, client_id: str) -> ApprovalEnd:
+    async def answer(self, conversation_id: str, answer: Approve, client_id: str) -> ApprovalEnd:
         approval = self.store.get_approval(answer.approval_id)
         if approval is None or approval.conversation_id != conversation_id:
             raise ProtocolError(ErrorCode.NOT_FOUND, user_texts.APPROVAL_NOT_FOUND, answer.client_msg_id)
@@ -169,7 +159,7 @@ class Approvals:
 
     # ending, exactly once
 
-    async def _resolve(self, approval_id: str, answer: Answer, client_id: str, by: str) -> ApprovalEnd:
+    async def _resolve(self, approval_id: str, answer: Approve, client_id: str, by: str) -> ApprovalEnd:
         approval = self.store.get_approval(approval_id)
         assert approval is not None
         live = self._live.get(approval_id)
@@ -192,7 +182,7 @@ class Approvals:
         await self._after_allow(live, decision)
         return end
 
-    def _response(self, live: LiveAsk, decision: str, answer: Answer) -> dict[str, Any]:
+    def _response(self, live: LiveAsk, decision: str, answer: Approve) -> dict[str, Any]:
         if decision == Decision.DENY:
             default = user_texts.KEEP_PLANNING if live.request.tool == PLAN_TOOL else user_texts.DENIED_BY_USER
             return deny_response(answer.message or default)
@@ -241,5 +231,5 @@ class Approvals:
         if approval_id not in self._live:
             return
         message = user_texts.approval_timed_out(self.timeout_seconds)
-        await self._resolve(approval_id, Answer("", approval_id, Decision.DENY, message), client_id="swe-swe", by=AnsweredBy.TIMEOUT)
+        await self._resolve(approval_id, Approve("", approval_id, Decision.DENY, message), client_id="swe-swe", by=AnsweredBy.TIMEOUT)
 

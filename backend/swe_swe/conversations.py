@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from swe_swe import permission_modes, user_texts
 from swe_swe.agents.base import Agent
-from swe_swe.approvals import Answer, Approvals, ModeChange
+from swe_swe.approvals import Approvals, ModeChange
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.hub import Hub
+from swe_swe.protocol import Approve
 from swe_swe.store import ApprovalEnd, Conversation, Store, StoredMessage, now_ms
 from swe_swe.turns import TurnRunner, conversation_ref
 
@@ -73,7 +74,7 @@ class Conversations:
             self.runner.kick(conversation_id)
         return stored
 
-    async def approve(self, conversation_id: str, answer: Answer, client_id: str) -> ApprovalEnd:
+    async def approve(self, conversation_id: str, answer: Approve, client_id: str) -> ApprovalEnd:
         """An answer to an approval; acked with the event that ended it (I7)."""
         self.require(conversation_id)
         return await self.approvals.answer(conversation_id, answer, client_id)

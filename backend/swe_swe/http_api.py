@@ -9,7 +9,6 @@ from sanic.response import HTTPResponse
 
 from swe_swe import __version__, protocol
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
-from swe_swe.approvals import Answer
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
 api = Blueprint("api", url_prefix="/api")
@@ -135,8 +134,7 @@ def _limited_json_body(request: Request) -> dict[str, Any]:
 @api.post("/conversations/<conversation_id>/approvals/<approval_id>")
 async def post_approval(request: Request, conversation_id: str, approval_id: str) -> HTTPResponse:
     """The service worker's way to deliver an answer with no page open (a queued tap)."""
-    frame = protocol.parse_approval_fields(_limited_json_body(request), approval_id)
-    answer = Answer(frame.client_msg_id, frame.approval_id, frame.decision, frame.message, frame.answers)
+    answer = protocol.parse_approval_fields(_limited_json_body(request), approval_id)
     ended = await request.app.ctx.conversations.approve(_conversation_id(conversation_id), answer, "http")
     return json({"seq": ended.seq, "duplicate": ended.duplicate})
 

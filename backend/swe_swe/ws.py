@@ -19,7 +19,6 @@ from sanic import Websocket
 from websockets.exceptions import ConnectionClosed
 
 from swe_swe import protocol
-from swe_swe.approvals import Answer
 from swe_swe.config import Config
 from swe_swe.conversations import Conversations
 from swe_swe.errors import ErrorCode, ProtocolError
@@ -162,8 +161,7 @@ class Connection:
             stored = self.conversations.submit(self.conversation_id, frame.client_msg_id, frame.text)
             self._ack(frame.client_msg_id, stored.seq, stored.duplicate)
         elif isinstance(frame, protocol.Approve):
-            answer = Answer(frame.client_msg_id, frame.approval_id, frame.decision, frame.message, frame.answers)
-            ended = await self.conversations.approve(self.conversation_id, answer, self.client_id)
+            ended = await self.conversations.approve(self.conversation_id, frame, self.client_id)
             self._ack(frame.client_msg_id, ended.seq, ended.duplicate)
         elif isinstance(frame, protocol.SetMode):
             stored = await self.conversations.set_mode(self.conversation_id, frame.client_msg_id, frame.mode)

@@ -35,6 +35,15 @@ async def ask(client: Client, text: str = "please approve this") -> dict[str, An
     return await client.wait_event(lambda e: e["kind"] == "approval_requested" and e["seq"] not in before)
 
 
+async def two_devices(server: ServerProcess) -> tuple[Client, Client, str]:
+    """A phone and a desk on one conversation."""
+    phone = await Client.connect(server.ws_url)
+    welcome = await phone.hello()
+    desk = await Client.connect(server.ws_url)
+    await desk.hello(welcome["conversation_id"])
+    return phone, desk, welcome["conversation_id"]
+
+
 def details(server: ServerProcess, conversation_id: str) -> dict[str, Any]:
     return call("GET", f"{server.base_url}/api/conversations/{conversation_id}")[1]
 
@@ -84,10 +93,7 @@ def test_deny_tells_the_agent_why(server: ServerProcess) -> None:
 
 def test_I7_a_repeated_or_late_answer_changes_nothing(server: ServerProcess) -> None:
     async def scenario() -> None:
-        phone = await Client.connect(server.ws_url)
-        welcome = await phone.hello()
-        desk = await Client.connect(server.ws_url)
-        await desk.hello(welcome["conversation_id"])
+        phone, desk, conversation_id = await two_devices(server)
         approval_id = (await ask(phone))["data"]["approval_id"]
         first = await answer_approval(phone, approval_id, "deny", message="no")
         again = await answer_approval(phone, approval_id, "deny", client_msg_id=None, message="no")
@@ -97,7 +103,7 @@ def test_I7_a_repeated_or_late_answer_changes_nothing(server: ServerProcess) -> 
         assert [again["duplicate"], repeat["duplicate"], late["duplicate"]] == [True, True, True]
         assert again["seq"] == repeat["seq"] == late["seq"] == first["seq"]
         await phone.wait_event(run_finished)
-        log = events(server, welcome["conversation_id"])
+        log = events(server, conversation_id)
         assert [e["data"]["decision"] for e in endings(log, approval_id)] == ["deny"]
         assert tool_results(phone)[-1]["is_error"] is True
         await phone.close()
@@ -122,10 +128,7 @@ def test_I7_the_same_client_msg_id_is_acked_with_the_first_answer(server: Server
 
 def test_I6_two_answers_at_once_one_wins(server: ServerProcess) -> None:
     async def scenario() -> None:
-        phone = await Client.connect(server.ws_url)
-        welcome = await phone.hello()
-        desk = await Client.connect(server.ws_url)
-        await desk.hello(welcome["conversation_id"])
+        phone, desk, conversation_id = await two_devices(server)
         approval_id = (await ask(phone))["data"]["approval_id"]
         await desk.wait_event(lambda e: e["kind"] == "approval_requested")
         acks = await asyncio.gather(answer_approval(phone, approval_id, "allow"), answer_approval(desk, approval_id, "deny", message="no"))
@@ -133,7 +136,7 @@ def test_I6_two_answers_at_once_one_wins(server: ServerProcess) -> None:
         assert acks[0]["seq"] == acks[1]["seq"]
         await phone.wait_event(run_finished)
         await desk.wait_event(run_finished)
-        log = events(server, welcome["conversation_id"])
+        log = events(server, conversation_id)
         assert len(endings(log, approval_id)) == 1
         assert len(tool_results(phone)) == 1, "the agent got exactly one answer"
         await phone.close()

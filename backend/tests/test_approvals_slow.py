@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from claude_harness import claude_server
 from ws_client import Client, answer_approval, run_finished
 
