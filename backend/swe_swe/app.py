@@ -78,9 +78,15 @@ def _offered_token(request: Request) -> str | None:
 
 
 async def guard(request: Request) -> HTTPResponse | None:
-    """Runs before every route, and before the WebSocket upgrade, so refusals are plain HTTP."""
+    """Runs before every route, and before the WebSocket upgrade, so refusals are plain HTTP.
+
+    Every check is by method and path prefix, never by route: a route added later is covered."""
     ctx = request.app.ctx
     path = request.path
+    has_bearer = security.bearer_token(request.headers.get("authorization")) is not None
+    if not security.same_origin_write(request.method, request.headers, has_bearer):
+        log.warning("refused a state-changing request from another site")
+        return error_response(ProtocolError(ErrorCode.FORBIDDEN, "Requests from other sites are not allowed."))
     if path == "/api/health":
         return None
     protected = path == "/ws" or path.startswith("/api/")
@@ -94,7 +100,19 @@ async def guard(request: Request) -> HTTPResponse | None:
         return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This origin is not allowed."))
     if not security.token_matches(ctx.token, _offered_token(request)):
         return error_response(ProtocolError(ErrorCode.UNAUTHORIZED, "A valid token is required: open the link swe-swe printed."))
+    if _needs_json(request) and not security.declares_json(request.headers.get("content-type")):
+        return error_response(ProtocolError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be JSON (Content-Type: application/json)."))
     return None
+
+
+def _needs_json(request: Request) -> bool:
+    """A state-changing request with a body, unless its route takes raw bytes (`ctx_raw_body=True`)."""
+    if request.method.upper() not in security.STATE_CHANGING_METHODS:
+        return False
+    if request.route is not None and getattr(request.route.ctx, "raw_body", False):
+        return False
+    length = request.headers.get("content-length", "0").strip()
+    return bool(request.body) or not length.isdigit() or int(length) > 0
 
 
 def _adopt_token_from_url(request: Request) -> HTTPResponse:

@@ -17,6 +17,7 @@ class ErrorCode(enum.StrEnum):
     PROTOCOL = "protocol"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -29,6 +30,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import socket
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,3 +81,33 @@ def origin_allowed(origin: str | None, host_header: str | None) -> bool:
     if parts.scheme not in ("http", "https") or not host_header:
         return False
     return parts.netloc.lower() == host_header.strip().lower()
+
+
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON_MEDIA_TYPE = "application/json"
+
+
+def same_origin_write(method: str, headers: Mapping[str, str], has_bearer: bool) -> bool:
+    """Whether a request may change state: the cookie rides along with any page's request, so a
+    browser must prove the request comes from our own page (CSRF).
+
+    A foreign Origin is always refused. A same-origin Origin, or `Sec-Fetch-Site: same-origin` when a
+    browser sends no Origin, is accepted. A request with neither is not from a browser page: it is
+    allowed only with the token in `Authorization`, which no other site can make a browser add."""
+    if method.upper() not in STATE_CHANGING_METHODS:
+        return True
+    origin = headers.get("origin")
+    if origin is not None:
+        return origin_allowed(origin, headers.get("host"))
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site.strip().lower() == "same-origin"
+    return has_bearer
+
+
+def declares_json(content_type: str | None) -> bool:
+    """`application/json`, with or without parameters: the one type a cross-site form cannot send
+    without a CORS preflight (which this server never answers)."""
+    if not content_type:
+        return False
+    return content_type.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE
