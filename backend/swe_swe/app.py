@@ -118,7 +118,7 @@ def _needs_json(request: Request) -> bool:
 def _adopt_token_from_url(request: Request) -> HTTPResponse:
     """`?token=` on a page: keep it in an HttpOnly cookie, then drop it from the address bar."""
     remaining = [(k, v) for k, values in request.args.items() if k != "token" for v in values]
-    target = request.path + (f"?{urlencode(remaining)}" if remaining else "")
+    target = security.local_path(request.path) + (f"?{urlencode(remaining)}" if remaining else "")
     response = redirect(target, status=302)
     if security.token_matches(request.app.ctx.token, request.args.get("token")):
         response.add_cookie(

@@ -8,7 +8,7 @@ import secrets
 import socket
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 TOKEN_COOKIE = "swe_swe_token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -111,3 +111,13 @@ def declares_json(content_type: str | None) -> bool:
     if not content_type:
         return False
     return content_type.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE
+
+
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def local_path(path: str) -> str:
+    """`path` as a redirect target that cannot leave this server: a browser reads `//host/` and
+    `/\\host/` as another site, so leading slashes and backslashes fold into one `/`, and any other
+    character outside a plain path (a backslash, a control character) is percent-encoded."""
+    return "/" + quote(path.lstrip("/\\"), safe=PATH_SAFE)

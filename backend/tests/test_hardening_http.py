@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from server_process import ServerProcess
@@ -128,3 +129,17 @@ def test_json_bodies_must_say_they_are_json(server: ServerProcess) -> None:
         assert answer.status == 415 and answer.code == "unsupported_media_type", content_type
     headers = {**BEARER, "Content-Type": "application/json; charset=utf-8"}
     assert request(server, "POST", path, headers, message_body()).status == 200
+
+
+# 2. open redirect
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "///evil.example/x", "/\\evil.example/", "/%2F/evil.example/", "/\\/evil.example"])
+def test_the_sign_in_redirect_stays_on_this_server(server: ServerProcess, path: str) -> None:
+    answer = request(server, "GET", f"{path}?token=test-token&x=1")
+    assert answer.status == 302
+    location = answer.headers["Location"]
+    resolved = urljoin(server.base_url + "/", location)
+    assert urlsplit(resolved).netloc == f"127.0.0.1:{server.port}", location
+    assert location.startswith("/") and not location.startswith(("//", "/\\")) and "\\" not in location
+    assert location.endswith("?x=1")

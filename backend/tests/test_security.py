@@ -52,3 +52,12 @@ def test_only_json_declares_json() -> None:
     assert not security.declares_json("text/plain")
     assert not security.declares_json("application/jsonp")
     assert not security.declares_json(None)
+
+
+def test_local_path_cannot_name_another_site() -> None:
+    assert security.local_path("/") == "/"
+    assert security.local_path("//evil.example/") == "/evil.example/"
+    assert security.local_path("/\\evil.example/") == "/evil.example/"
+    assert security.local_path("/\t/evil.example") == "/%09/evil.example"
+    assert security.local_path("/a\\b") == "/a%5Cb"
+    assert security.local_path("/js/app.js") == "/js/app.js"
