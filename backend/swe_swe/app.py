@@ -57,6 +57,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.blueprint(api)
     app.blueprint(make_blueprint())
     app.on_request(guard)
+    app.on_response(add_security_headers)
     app.error_handler.add(ProtocolError, lambda request, error: error_response(error))
     app.error_handler.add(NotFound, not_found)
     app.add_websocket_route(websocket, "/ws")
@@ -113,6 +114,12 @@ def _needs_json(request: Request) -> bool:
         return False
     length = request.headers.get("content-length", "0").strip()
     return bool(request.body) or not length.isdigit() or int(length) > 0
+
+
+async def add_security_headers(request: Request, response: HTTPResponse) -> None:
+    """The same hardening headers on every answer: the shell, the API, errors and redirects."""
+    for name, value in security.RESPONSE_HEADERS.items():
+        response.headers.setdefault(name, value)
 
 
 def _adopt_token_from_url(request: Request) -> HTTPResponse:

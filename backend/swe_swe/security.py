@@ -121,3 +121,32 @@ def local_path(path: str) -> str:
     `/\\host/` as another site, so leading slashes and backslashes fold into one `/`, and any other
     character outside a plain path (a backslash, a control character) is percent-encoded."""
     return "/" + quote(path.lstrip("/\\"), safe=PATH_SAFE)
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",  # attachment previews are blob: URLs
+        "connect-src 'self'",  # the API and /ws (CSP 3: 'self' covers ws: and wss: to this host)
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+RESPONSE_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",  # the first URL carries the token
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}

@@ -143,3 +143,30 @@ def test_the_sign_in_redirect_stays_on_this_server(server: ServerProcess, path: 
     assert urlsplit(resolved).netloc == f"127.0.0.1:{server.port}", location
     assert location.startswith("/") and not location.startswith(("//", "/\\")) and "\\" not in location
     assert location.endswith("?x=1")
+
+
+# 3. browser hardening headers
+
+
+@pytest.mark.parametrize(
+    "path, headers",
+    [("/", {}), ("/js/app.js", {}), ("/sw.js", {}), ("/api/conversations", BEARER), ("/api/conversations", {}),
+     ("/api/health", {}), ("/nope", {})],
+)
+def test_every_answer_carries_the_hardening_headers(server: ServerProcess, path: str, headers: dict[str, str]) -> None:
+    answer = request(server, "GET", path, headers)
+    csp = {d.strip().split(" ", 1)[0]: d.strip() for d in answer.headers["Content-Security-Policy"].split(";") if d.strip()}
+    assert csp["default-src"] == "default-src 'self'"
+    assert csp["object-src"] == "object-src 'none'"
+    assert csp["frame-ancestors"] == "frame-ancestors 'none'"
+    assert csp["base-uri"] == "base-uri 'none'"
+    assert "'unsafe-inline'" not in answer.headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in answer.headers["Content-Security-Policy"]
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in answer.headers["Permissions-Policy"]
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_sign_in_redirect_carries_no_referrer(server: ServerProcess) -> None:
+    answer = request(server, "GET", "/?token=test-token")
+    assert answer.status == 302 and answer.headers["Referrer-Policy"] == "no-referrer"
