@@ -37,7 +37,8 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.config.REQUEST_MAX_SIZE = config.max_frame_bytes * 4 + 65536
     app.config.KEEP_ALIVE_TIMEOUT = 30
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    security.make_private_dir(config.data_dir)
+    security.create_private_file(config.db_path)
     store = Store(config.db_path)
     hub = Hub(store)
     running_agents = RunningAgents(config.data_dir)

@@ -90,10 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from swe_swe.agents.select import AgentNotFound
     from swe_swe.app import create_app
+    from swe_swe.errors import UnsafeDataDir
 
     try:
         app = create_app(config)
-    except AgentNotFound as error:
+    except (AgentNotFound, UnsafeDataDir) as error:
         print(f"swe-swe: {error}", file=sys.stderr)
         return 2
 

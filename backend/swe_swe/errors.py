@@ -48,3 +48,8 @@ class ProtocolError(Exception):
         if self.client_msg_id:
             body["client_msg_id"] = self.client_msg_id
         return body
+
+
+class UnsafeDataDir(RuntimeError):
+    """The data dir holds something the server must not trust (a planted link, a file it cannot make
+    private); the server refuses to start rather than write secrets through it."""

@@ -3,15 +3,25 @@ WebSocket hijacking and DNS rebinding (any web page could otherwise run commands
 
 from __future__ import annotations
 
+import errno
 import hmac
+import logging
+import os
 import secrets
 import socket
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from swe_swe.errors import UnsafeDataDir
+
+log = logging.getLogger("swe_swe")
+
 TOKEN_COOKIE = "swe_swe_token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 def load_or_create_token(data_dir: Path, given: str) -> str:
@@ -19,15 +29,65 @@ def load_or_create_token(data_dir: Path, given: str) -> str:
     if given:
         return given
     path = data_dir / "token"
-    if path.exists():
-        saved = path.read_text().strip()
+    for _ in range(2):
+        saved = _read_token(path)
         if saved:
             return saved
-    data_dir.mkdir(parents=True, exist_ok=True)
+        if saved == "":
+            path.unlink()  # a crash came between creating the file and writing it
+        try:
+            return _create_token(path)
+        except FileExistsError:
+            continue  # another server on this data dir made one first: use theirs
+    raise UnsafeDataDir("The token file in the data dir cannot be read or made; remove it and start again.")
+
+
+def _read_token(path: Path) -> str | None:
+    """The saved token, "" for an empty file, None for no file. Never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeDataDir("The token file in the data dir is a symbolic link; remove it and start again.") from None
+        raise
+    with os.fdopen(fd) as handle:
+        return handle.read().strip()
+
+
+def _create_token(path: Path) -> str:
+    """O_EXCL: never write into a file (or through a link) that someone else made first."""
     token = secrets.token_urlsafe(24)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(token + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     return token
+
+
+def make_private_dir(path: Path) -> None:
+    """The data dir, 0700 from its creation (mkdir's mode, which a umask can only narrow).
+
+    A data dir left open by an older release is closed once, with a warning: its files may have
+    been made 0644, and the dir's mode is what keeps them from other users."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=PRIVATE_DIR_MODE)
+        return
+    except FileExistsError:
+        pass
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        log.warning("the data dir was open to other users; it is now 0700")
+        path.chmod(PRIVATE_DIR_MODE)
+
+
+def create_private_file(path: Path) -> None:
+    """Make `path` 0600 if it is missing, before SQLite opens it: SQLite then gives its -wal and -shm
+    files the same mode, so no byte of a conversation is ever in a file others may read."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, PRIVATE_FILE_MODE)
+    os.close(fd)
 
 
 def token_matches(expected: str, offered: str | None) -> bool:
