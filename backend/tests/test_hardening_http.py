@@ -170,3 +170,34 @@ def test_every_answer_carries_the_hardening_headers(server: ServerProcess, path:
 def test_the_sign_in_redirect_carries_no_referrer(server: ServerProcess) -> None:
     answer = request(server, "GET", "/?token=test-token")
     assert answer.status == 302 and answer.headers["Referrer-Policy"] == "no-referrer"
+
+
+# 5. static files: the shell and nothing else
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def shell_paths() -> list[str]:
+    """The service worker's own list of the shell (a test may read it; the server does not)."""
+    source = (REPO / "service-worker" / "sw.js").read_text()
+    listing = source[source.index("const SHELL = [") : source.index("];", source.index("const SHELL = ["))]
+    return [line.strip().strip(",").strip("'") for line in listing.splitlines()[1:] if line.strip().startswith("'")]
+
+
+def test_every_shell_file_is_served(server: ServerProcess) -> None:
+    paths = shell_paths()
+    assert len(paths) > 20
+    for path in [*paths, "/sw.js", "/index.html"]:
+        assert request(server, "GET", path).status == 200, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/package.json", "/icons/make_icons.py", "/tests/shell.test.mjs", "/tests/stamp-version.mjs",
+     "/js/../package.json", "/js/%2e%2e/package.json", "/css/../icons/make_icons.py", "/.gitignore",
+     "/js/.hidden.js", "/js/tests/x.js", "/js/app.js.map", "/index.html/", "/manifest.webmanifest.bak",
+     "/../pyproject.toml", "/%2e%2e/pyproject.toml", "/icons/", "/js"],
+)
+def test_nothing_outside_the_shell_is_served(server: ServerProcess, path: str) -> None:
+    answer = request(server, "GET", path)
+    assert answer.status == 404, (path, answer.status, answer.body[:80])
