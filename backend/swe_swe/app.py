@@ -9,7 +9,7 @@ import logging
 from urllib.parse import urlencode
 
 from sanic import Request, Sanic, Websocket
-from sanic.exceptions import NotFound
+from sanic.exceptions import MethodNotAllowed, NotFound, PayloadTooLarge
 from sanic.response import HTTPResponse, redirect
 
 from swe_swe import security
@@ -21,6 +21,7 @@ from swe_swe.conversations import Conversations
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response
 from swe_swe.hub import Hub
+from swe_swe.rate_limit import ClientBuckets
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
 from swe_swe.turns import TurnRunner
@@ -34,7 +35,7 @@ EXPIRY_SWEEP_SECONDS = 300.0
 def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app = Sanic(f"swe_swe_{next(_app_numbers)}", configure_logging=False)
     app.config.WEBSOCKET_MAX_SIZE = config.max_frame_bytes * 4 + 65536
-    app.config.REQUEST_MAX_SIZE = config.max_frame_bytes * 4 + 65536
+    app.config.REQUEST_MAX_SIZE = config.max_frame_bytes  # refused from Content-Length, before reading
     app.config.KEEP_ALIVE_TIMEOUT = 30
 
     security.make_private_dir(config.data_dir)
@@ -54,6 +55,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.running_agents = running_agents
     app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours)
     app.ctx.connections = set()
+    app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
     app.blueprint(api)
     app.blueprint(make_blueprint())
@@ -61,6 +63,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.on_response(add_security_headers)
     app.error_handler.add(ProtocolError, lambda request, error: error_response(error))
     app.error_handler.add(NotFound, not_found)
+    app.error_handler.add(PayloadTooLarge, too_large)
     app.add_websocket_route(websocket, "/ws")
     app.before_server_start(on_start)
     app.before_server_stop(on_stop)
@@ -69,6 +72,11 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
 
 def not_found(request: Request, error: Exception) -> HTTPResponse:
     return error_response(ProtocolError(ErrorCode.NOT_FOUND, "not found"))
+
+
+def too_large(request: Request, error: Exception) -> HTTPResponse:
+    limit = request.app.config.REQUEST_MAX_SIZE
+    return error_response(ProtocolError(ErrorCode.TOO_LARGE, f"requests are limited to {limit} bytes"))
 
 
 def _offered_token(request: Request) -> str | None:
@@ -83,6 +91,26 @@ async def guard(request: Request) -> HTTPResponse | None:
     """Runs before every route, and before the WebSocket upgrade, so refusals are plain HTTP.
 
     Every check is by method and path prefix, never by route: a route added later is covered."""
+    answer = _intercept(request)
+    if answer is None and request.method == "HEAD" and request.route is None:
+        answer = await _answer_head(request)
+    return answer
+
+
+async def _answer_head(request: Request) -> HTTPResponse | None:
+    """Routes are declared for GET; HEAD gets the GET route's answer, whose body Sanic never sends."""
+    if request.path == "/ws":
+        return None
+    try:
+        route, handler, kwargs = request.app.router.get(request.path, "GET", request.headers.getone("host", None))
+    except (NotFound, MethodNotAllowed):
+        return None
+    request.route = route
+    return await handler(request, **kwargs)
+
+
+def _intercept(request: Request) -> HTTPResponse | None:
+    """The guard's own answer instead of the route's: a refusal, or the sign-in redirect."""
     ctx = request.app.ctx
     path = request.path
     has_bearer = security.bearer_token(request.headers.get("authorization")) is not None
@@ -94,6 +122,10 @@ async def guard(request: Request) -> HTTPResponse | None:
     protected = path == "/ws" or path.startswith("/api/")
     if not protected:
         return _adopt_token_from_url(request) if "token" in request.args else None
+    if path.startswith("/api/") and not ctx.http_buckets.take(request.client_ip):
+        response = error_response(ProtocolError(ErrorCode.RATE_LIMITED, "Too many requests; try again in a moment."))
+        response.headers["Retry-After"] = "1"
+        return response
     if not security.host_allowed(request.headers.get("host"), ctx.allowed_hosts):
         log.warning("refused a request for an unexpected Host")
         return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This host name is not allowed."))

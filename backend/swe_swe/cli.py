@@ -46,6 +46,11 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--agent-idle", type=float, default=float(_env(env, "agent-idle", str(defaults.agent_idle_seconds))),
                    help="seconds an agent process may sit idle before it is closed (the next turn resumes it)")
     p.add_argument("--max-frame-bytes", type=int, default=int(_env(env, "max-frame-bytes", str(defaults.max_frame_bytes))))
+    p.add_argument("--http-rate-burst", type=int, default=int(_env(env, "http-rate-burst", str(defaults.http_rate_burst))),
+                   help="API requests one client address may make at once")
+    p.add_argument("--http-rate-per-second", type=float,
+                   default=float(_env(env, "http-rate-per-second", str(defaults.http_rate_per_second))),
+                   help="API requests per second one client address may make, sustained")
     p.add_argument("--allowed-host", action="append", default=[h for h in _env(env, "allowed-hosts", "").split(",") if h],
                    help="an extra host name browsers may use to reach this server (repeatable)")
     p.add_argument("--log-level", default=_env(env, "log-level", "warning"))
@@ -65,6 +70,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         session_timeout_hours=args.session_timeout,
         permission_mode=args.permission_mode,
         max_frame_bytes=args.max_frame_bytes,
+        http_rate_burst=args.http_rate_burst,
+        http_rate_per_second=args.http_rate_per_second,
         agent_idle_seconds=args.agent_idle,
         allowed_hosts=tuple(args.allowed_host),
         demo_delay=float(os.environ.get("SWE_SWE_DEMO_DELAY", "1")),

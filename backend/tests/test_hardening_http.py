@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -201,3 +202,45 @@ def test_every_shell_file_is_served(server: ServerProcess) -> None:
 def test_nothing_outside_the_shell_is_served(server: ServerProcess, path: str) -> None:
     answer = request(server, "GET", path)
     assert answer.status == 404, (path, answer.status, answer.body[:80])
+
+
+# 6. limits
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(server: ServerProcess) -> None:
+    """Sanic answers from Content-Length alone when it is over the configured limit (1 MiB): the
+    server never waits for, nor holds, a body it would refuse."""
+    cid = new_conversation(server)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        head = (f"POST /api/conversations/{cid}/messages HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                f"Authorization: Bearer test-token\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {1024 * 1024 + 1}\r\n\r\n")
+        sock.sendall(head.encode() + b'{"client_msg_id":')
+        answer = sock.recv(65536).decode(errors="replace")
+    status_line, _, rest = answer.partition("\r\n")
+    assert " 413 " in status_line, status_line
+    assert '"too_large"' in rest
+
+
+def test_head_is_answered_where_get_is(server: ServerProcess) -> None:
+    for path, headers in [("/", {}), ("/js/app.js", {}), ("/sw.js", {}), ("/manifest.webmanifest", {}),
+                          ("/api/health", {}), ("/api/conversations", BEARER)]:
+        get = request(server, "GET", path, headers)
+        head = request(server, "HEAD", path, headers)
+        assert head.status == 200 and head.body == b"", (path, head.status)
+        assert head.headers["Content-Type"] == get.headers["Content-Type"], path
+    assert request(server, "HEAD", "/api/conversations").status == 401
+    assert request(server, "HEAD", "/package.json").status == 404
+
+
+def test_the_http_api_is_rate_limited_per_client(tmp_path: Path) -> None:
+    limited = ServerProcess(data_dir=tmp_path / "data", extra_args=["--http-rate-burst", "10", "--http-rate-per-second", "1"])
+    limited.start()
+    try:
+        statuses = [request(limited, "GET", "/api/conversations", BEARER) for _ in range(15)]
+        refused = [a for a in statuses if a.status == 429]
+        assert 4 <= len(refused) <= 5 and all(a.code == "rate_limited" for a in refused)
+        assert refused[0].headers["Retry-After"] == "1"
+        assert request(limited, "GET", "/js/app.js").status == 200  # the shell is not counted
+    finally:
+        limited.terminate()
