@@ -21,6 +21,8 @@ from swe_swe.conversations import Conversations
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response
 from swe_swe.hub import Hub
+from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from swe_swe.metrics import Metrics
 from swe_swe.rate_limit import ClientBuckets
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
@@ -41,7 +43,8 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     security.make_private_dir(config.data_dir)
     security.create_private_file(config.db_path)
     store = Store(config.db_path)
-    hub = Hub(store)
+    metrics = Metrics()
+    hub = Hub(store, metrics)
     running_agents = RunningAgents(config.data_dir)
     agent = agent or choose_agent(config, running_agents)
     runner = TurnRunner(store, hub, agent)
@@ -49,6 +52,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
     app.ctx.allowed_hosts = security.allowed_host_names(config.host, config.allowed_hosts)
     app.ctx.store = store
+    app.ctx.metrics = metrics
     app.ctx.hub = hub
     app.ctx.agent = agent
     app.ctx.runner = runner
@@ -65,6 +69,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.error_handler.add(NotFound, not_found)
     app.error_handler.add(PayloadTooLarge, too_large)
     app.add_websocket_route(websocket, "/ws")
+    app.add_route(serve_metrics, "/api/metrics", methods=["GET"])
     app.before_server_start(on_start)
     app.before_server_stop(on_stop)
     return app
@@ -177,10 +182,17 @@ async def websocket(request: Request, ws: Websocket) -> None:
     ctx = request.app.ctx
     connection = Connection(ws, ctx.config, ctx.store, ctx.hub, ctx.conversations)
     ctx.connections.add(connection)
+    ctx.metrics.sockets_open.inc()
     try:
         await connection.serve()
     finally:
         ctx.connections.discard(connection)
+        ctx.metrics.sockets_open.dec()
+
+
+async def serve_metrics(request: Request) -> HTTPResponse:
+    """Prometheus text; behind the token like the rest of /api (counts say when someone is working)."""
+    return HTTPResponse(request.app.ctx.metrics.render(), content_type=METRICS_CONTENT_TYPE)
 
 
 async def on_start(app: Sanic) -> None:

@@ -111,6 +111,8 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
         raise ProtocolError(ErrorCode.TOO_LARGE, f"requests are limited to {config.max_frame_bytes} bytes")
     send = protocol.parse_message_fields(protocol.decode_json_object(request.body), config.max_text_chars)
     stored = request.app.ctx.conversations.submit(_conversation_id(conversation_id), send.client_msg_id, send.text)
+    if stored.duplicate:
+        request.app.ctx.metrics.duplicates_refused.labels(via="http").inc()
     return json({"seq": stored.seq, "duplicate": stored.duplicate})
 
 

@@ -159,9 +159,13 @@ class Connection:
         if isinstance(frame, protocol.Send):
             stored = self.conversations.submit(self.conversation_id, frame.client_msg_id, frame.text)
             self._send({"type": "ack", "client_msg_id": frame.client_msg_id, "seq": stored.seq, "duplicate": stored.duplicate})
+            if stored.duplicate:
+                self.hub.metrics.duplicates_refused.labels(via="ws").inc()
         elif isinstance(frame, protocol.Stop):
             await self.conversations.stop(self.conversation_id)
         elif isinstance(frame, protocol.Recover):
+            if frame.action == "retry":
+                self.hub.metrics.recoveries.labels(kind="retry").inc()
             await self.conversations.recover(self.conversation_id, frame.action)
 
     def _hello(self, hello: protocol.Hello) -> None:
@@ -201,7 +205,9 @@ class Connection:
 
     async def _replay(self) -> None:
         assert self.conversation_id is not None
+        start = self.last_sent_seq
         await self._send_logged_through(None)
+        self.hub.metrics.replayed(reconnect=start > 0, events=self.last_sent_seq - start)
         await self.ws.send(protocol.encode({"type": "replay_done", "head_seq": self.last_sent_seq}))
 
     async def _send_event(self, event: LoggedEvent) -> None:
