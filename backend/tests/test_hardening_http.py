@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
 from server_process import ServerProcess
 from ws_client import Client
 

@@ -7,13 +7,13 @@ import json
 import urllib.request
 import uuid
 
-from http_client import call
 from prometheus_client.parser import text_string_to_metric_families
-from server_process import ServerProcess
-from ws_client import Client, run_finished
 
+from http_client import call
+from server_process import ServerProcess
 from swe_swe.metrics import Metrics
 from swe_swe.store import LoggedEvent
+from ws_client import Client, run_finished
 
 
 def event(seq: int, kind: str, ts: int, **data: object) -> LoggedEvent:
