@@ -12,12 +12,13 @@ from sanic import Request, Sanic, Websocket
 from sanic.exceptions import MethodNotAllowed, NotFound, PayloadTooLarge
 from sanic.response import HTTPResponse, redirect
 
-from swe_swe import security
+from swe_swe import permission_modes, security
 from swe_swe.agents.base import Agent
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.select import choose_agent
 from swe_swe.config import Config
-from swe_swe.conversations import Conversations
+from swe_swe.approvals import Approvals
+from swe_swe.conversations import Conversations, ModeSettings
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response
 from swe_swe.hub import Hub
@@ -47,7 +48,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     hub = Hub(store, metrics)
     running_agents = RunningAgents(config.data_dir)
     agent = agent or choose_agent(config, running_agents)
-    runner = TurnRunner(store, hub, agent)
+    runner = TurnRunner(store, hub, agent, Approvals(store, hub, config.approval_timeout_seconds))
     app.ctx.config = config
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
     app.ctx.allowed_hosts = security.allowed_host_names(config.host, config.allowed_hosts)
@@ -57,7 +58,8 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.agent = agent
     app.ctx.runner = runner
     app.ctx.running_agents = running_agents
-    app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours)
+    modes = ModeSettings(config.permission_mode, permission_modes.allowed_modes(config))
+    app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours, modes)
     app.ctx.connections = set()
     app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 

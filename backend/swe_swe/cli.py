@@ -42,7 +42,11 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--session-timeout", type=float, default=float(_env(env, "session-timeout", str(defaults.session_timeout_hours))),
                    help="hours of inactivity after which a conversation's agent process is released")
     p.add_argument("--permission-mode", choices=PERMISSION_MODES, default=_env(env, "permission-mode", defaults.permission_mode),
-                   help="passed to claude; in print mode gated tools are denied, not asked")
+                   help="the mode new conversations start in (each can be changed from the app)")
+    p.add_argument("--allow-bypass", action="store_true", default=_env(env, "allow-bypass", "") in ("1", "true", "yes"),
+                   help="let the app switch a conversation to bypassPermissions (every tool runs unasked; never offered as root)")
+    p.add_argument("--approval-timeout", type=float, default=float(_env(env, "approval-timeout", "0")),
+                   help="seconds after which an unanswered tool approval is denied, telling the agent why (default 0: wait as long as the user needs)")
     p.add_argument("--agent-idle", type=float, default=float(_env(env, "agent-idle", str(defaults.agent_idle_seconds))),
                    help="seconds an agent process may sit idle before it is closed (the next turn resumes it)")
     p.add_argument("--max-frame-bytes", type=int, default=int(_env(env, "max-frame-bytes", str(defaults.max_frame_bytes))))
@@ -69,6 +73,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         ping_interval=args.ping_interval,
         session_timeout_hours=args.session_timeout,
         permission_mode=args.permission_mode,
+        allow_bypass=args.allow_bypass,
+        approval_timeout_seconds=max(0.0, args.approval_timeout),
         max_frame_bytes=args.max_frame_bytes,
         http_rate_burst=args.http_rate_burst,
         http_rate_per_second=args.http_rate_per_second,

@@ -18,6 +18,8 @@ class Config:
     ping_interval: float = 30.0
     session_timeout_hours: float = 72.0
     permission_mode: str = "default"
+    allow_bypass: bool = False
+    approval_timeout_seconds: float = 0.0  # 0: an approval waits as long as the user needs
     max_frame_bytes: int = 1024 * 1024
     max_text_chars: int = 100_000
     rate_burst: int = 100

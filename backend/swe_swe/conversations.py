@@ -3,22 +3,44 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
+from swe_swe import permission_modes, user_texts
 from swe_swe.agents.base import Agent
+from swe_swe.approvals import Answer, Approvals, ModeChange
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.hub import Hub
-from swe_swe.store import Conversation, Store, StoredMessage, now_ms
+from swe_swe.store import ApprovalEnd, Conversation, Store, StoredMessage, now_ms
 from swe_swe.turns import TurnRunner, conversation_ref
 
 log = logging.getLogger("swe_swe.conversations")
 
 
+@dataclass(frozen=True)
+class ModeSettings:
+    """The mode new conversations start in, and the modes the app may switch to."""
+
+    default: str = "default"
+    allowed: tuple[str, ...] = permission_modes.BASE_MODES
+
+
 class Conversations:
-    def __init__(self, store: Store, hub: Hub, runner: TurnRunner, agent: Agent, session_timeout_hours: float) -> None:
+    def __init__(
+        self,
+        store: Store,
+        hub: Hub,
+        runner: TurnRunner,
+        agent: Agent,
+        session_timeout_hours: float,
+        modes: ModeSettings | None = None,
+    ) -> None:
         self.store = store
         self.hub = hub
         self.runner = runner
         self.agent = agent
+        self.approvals: Approvals = runner.approvals
+        self.approvals.on_mode_change = self._mode_implied
+        self.modes = modes or ModeSettings()
         self.session_timeout_ms = int(session_timeout_hours * 3600 * 1000)
 
     def open(self, conversation_id: str | None, agent_session_id: str | None, create_key: str | None = None) -> Conversation:
@@ -28,7 +50,7 @@ class Conversations:
             known = self.store.conversation_for_key(create_key) if create_key else None
             if known is not None:
                 return known
-            conversation = self.store.create_conversation(self.agent.name, agent_session_id, create_key)
+            conversation = self.store.create_conversation(self.agent.name, agent_session_id, create_key, self.modes.default)
             log.info("conversation %s created", conversation.id)
             return conversation
         conversation = self.store.get_conversation(conversation_id)
@@ -50,6 +72,41 @@ class Conversations:
             self.hub.publish(conversation_id, stored.event)
             self.runner.kick(conversation_id)
         return stored
+
+    async def approve(self, conversation_id: str, answer: Answer, client_id: str) -> ApprovalEnd:
+        """An answer to an approval; acked with the event that ended it (I7)."""
+        self.require(conversation_id)
+        return await self.approvals.answer(conversation_id, answer, client_id)
+
+    async def set_mode(self, conversation_id: str, client_msg_id: str | None, mode: str) -> StoredMessage:
+        """Stored first, then the live process is told; every later process starts in it."""
+        self.require(conversation_id)
+        permission_modes.check_mode(mode, self.modes.allowed, client_msg_id)
+        stored = self.store.set_permission_mode(conversation_id, client_msg_id, mode)
+        if stored.event is not None:
+            self.hub.publish(conversation_id, stored.event)
+            await self.agent.set_mode(conversation_id, mode)
+        return stored
+
+    async def _mode_implied(self, change: ModeChange) -> None:
+        """An answer implied a mode (allow always on a setMode suggestion, an approved plan)."""
+        conversation = self.store.get_conversation(change.conversation_id)
+        if conversation is None or conversation.permission_mode == change.mode:
+            return
+        stored = self.store.set_permission_mode(change.conversation_id, None, change.mode)
+        if stored.event is not None:
+            self.hub.publish(change.conversation_id, stored.event)
+        # the agent may apply it itself after its own suggestion or plan; telling it again is harmless
+        await self.agent.set_mode(change.conversation_id, change.mode)
+
+    def revoke_rule(self, conversation_id: str, rule_id: int) -> bool:
+        self.require(conversation_id)
+        rule = self.store.delete_allow_rule(conversation_id, rule_id)
+        if rule is None:
+            return False
+        text = user_texts.RULE_REVOKED.format(label=rule.label)
+        self.hub.append(conversation_id, "notice", {"level": "info", "text": text})
+        return True
 
     async def stop(self, conversation_id: str) -> None:
         await self.runner.stop(conversation_id)

@@ -9,7 +9,8 @@ from sanic.response import HTTPResponse
 
 from swe_swe import __version__, protocol
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
-from swe_swe.store import AgentRun, Conversation, RecoveryStep
+from swe_swe.approvals import Answer
+from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
 api = Blueprint("api", url_prefix="/api")
 
@@ -20,7 +21,7 @@ def error_response(error: ProtocolError) -> HTTPResponse:
     return json({"error": error.as_dict()}, status=HTTP_STATUS[error.code])
 
 
-def conversation_summary(conversation: Conversation) -> dict[str, Any]:
+def conversation_summary(conversation: Conversation, pending_approvals: int = 0) -> dict[str, Any]:
     return {
         "id": conversation.id,
         "title": conversation.title,
@@ -28,7 +29,12 @@ def conversation_summary(conversation: Conversation) -> dict[str, Any]:
         "head_seq": conversation.head_seq,
         "created_at": conversation.created_at,
         "last_active_at": conversation.last_active_at,
+        "pending_approvals": pending_approvals,
     }
+
+
+def rule_summary(rule: AllowRule) -> dict[str, Any]:
+    return {"id": rule.id, "tool": rule.tool, "label": rule.label, "created_at": rule.created_at}
 
 
 def run_summary(run: AgentRun) -> dict[str, Any]:
@@ -73,18 +79,26 @@ async def health(request: Request) -> HTTPResponse:
 
 @api.get("/conversations")
 async def list_conversations(request: Request) -> HTTPResponse:
-    conversations = request.app.ctx.store.list_conversations()
-    return json({"conversations": [conversation_summary(c) for c in conversations]})
+    store = request.app.ctx.store
+    pending = store.pending_approval_counts()
+    conversations = store.list_conversations()
+    return json({"conversations": [conversation_summary(c, pending.get(c.id, 0)) for c in conversations]})
 
 
 @api.get("/conversations/<conversation_id>")
 async def conversation_details(request: Request, conversation_id: str) -> HTTPResponse:
     """Details for the app's info view and for debugging: agent session, runs, recovery history."""
     store = request.app.ctx.store
-    conversation = request.app.ctx.conversations.require(_conversation_id(conversation_id))
+    conversations = request.app.ctx.conversations
+    conversation = conversations.require(_conversation_id(conversation_id))
+    pending = conversations.approvals.pending_ids(conversation.id)
     return json(
         {
-            **conversation_summary(conversation),
+            **conversation_summary(conversation, len(pending)),
+            "pending_approvals": pending,
+            "permission_mode": conversation.permission_mode,
+            "permission_modes": list(conversations.modes.allowed),
+            "allow_always": [rule_summary(r) for r in store.allow_rules(conversation.id)],
             "agent": conversation.agent,
             "agent_session_id": conversation.agent_session_id,
             "workdir": str(request.app.ctx.config.workdir),
@@ -106,14 +120,36 @@ async def conversation_events(request: Request, conversation_id: str) -> HTTPRes
 
 @api.post("/conversations/<conversation_id>/messages")
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
+    send = protocol.parse_message_fields(_limited_json_body(request), request.app.ctx.config.max_text_chars)
+    stored = request.app.ctx.conversations.submit(_conversation_id(conversation_id), send.client_msg_id, send.text)
+    return _ack(request, stored.seq, stored.duplicate)
+
+
+def _ack(request: Request, seq: int, duplicate: bool) -> HTTPResponse:
+    if duplicate:
+        request.app.ctx.metrics.duplicates_refused.labels(via="http").inc()
+    return json({"seq": seq, "duplicate": duplicate})
+
+
+def _limited_json_body(request: Request) -> dict[str, Any]:
     config = request.app.ctx.config
     if len(request.body) > config.max_frame_bytes:
         raise ProtocolError(ErrorCode.TOO_LARGE, f"requests are limited to {config.max_frame_bytes} bytes")
-    send = protocol.parse_message_fields(protocol.decode_json_object(request.body), config.max_text_chars)
-    stored = request.app.ctx.conversations.submit(_conversation_id(conversation_id), send.client_msg_id, send.text)
-    if stored.duplicate:
-        request.app.ctx.metrics.duplicates_refused.labels(via="http").inc()
-    return json({"seq": stored.seq, "duplicate": stored.duplicate})
+    return protocol.decode_json_object(request.body)
+
+
+@api.post("/conversations/<conversation_id>/approvals/<approval_id>")
+async def post_approval(request: Request, conversation_id: str, approval_id: str) -> HTTPResponse:
+    """The service worker's way to deliver an answer with no page open (a queued tap)."""
+    frame = protocol.parse_approval_fields(_limited_json_body(request), approval_id)
+    answer = Answer(frame.client_msg_id, frame.approval_id, frame.decision, frame.message, frame.answers)
+    ended = await request.app.ctx.conversations.approve(_conversation_id(conversation_id), answer, "http")
+    return _ack(request, ended.seq, ended.duplicate)
+
+
+@api.delete("/conversations/<conversation_id>/allow-always/<rule_id:int>")
+async def revoke_allow_rule(request: Request, conversation_id: str, rule_id: int) -> HTTPResponse:
+    return json({"deleted": request.app.ctx.conversations.revoke_rule(_conversation_id(conversation_id), rule_id)})
 
 
 @api.delete("/conversations/<conversation_id>")

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from swe_swe import user_texts
 from swe_swe.errors import ErrorCode, ProtocolError
 
 PROTOCOL_VERSION = 1
@@ -26,6 +27,21 @@ class Hello:
 class Send:
     client_msg_id: str
     text: str
+
+
+@dataclass(frozen=True)
+class Approve:
+    client_msg_id: str
+    approval_id: str
+    decision: str
+    message: str | None = None
+    answers: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SetMode:
+    client_msg_id: str
+    mode: str
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,11 @@ class Pong:
     ts: int
 
 
-ClientFrame = Hello | Send | Stop | Recover | Ping | Pong
+ClientFrame = Hello | Send | Approve | SetMode | Stop | Recover | Ping | Pong
+
+DECISIONS = ("allow", "allow_always", "deny")
+MAX_DENY_MESSAGE_CHARS = 2000
+MAX_ANSWERS_BYTES = 64 * 1024
 
 
 def is_uuid(value: object) -> bool:
@@ -82,10 +102,7 @@ def _optional_uuid(obj: dict[str, Any], name: str) -> str | None:
 
 def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
     """The `send` rules, shared with `POST /api/conversations/{id}/messages`."""
-    client_msg_id = obj.get("client_msg_id")
-    if not is_uuid(client_msg_id):
-        raise _bad("'client_msg_id' must be a UUID")
-    client_msg_id = client_msg_id.lower()
+    client_msg_id = _client_msg_id(obj)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ProtocolError(ErrorCode.BAD_FRAME, "'text' must be a non-empty string", client_msg_id)
@@ -96,13 +113,51 @@ def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
     return Send(client_msg_id=client_msg_id, text=text)
 
 
+def _client_msg_id(obj: dict[str, Any]) -> str:
+    client_msg_id = obj.get("client_msg_id")
+    if not is_uuid(client_msg_id):
+        raise _bad("'client_msg_id' must be a UUID")
+    return client_msg_id.lower()
+
+
+def parse_approval_fields(obj: dict[str, Any], approval_id: Any) -> Approve:
+    """The `approve` rules, shared with `POST /api/conversations/{id}/approvals/{approval_id}`."""
+    client_msg_id = _client_msg_id(obj)
+    if not is_uuid(approval_id):
+        raise ProtocolError(ErrorCode.NOT_FOUND, user_texts.APPROVAL_NOT_FOUND, client_msg_id)
+    decision = obj.get("decision")
+    if decision not in DECISIONS:
+        raise ProtocolError(ErrorCode.BAD_FRAME, "'decision' must be allow, allow_always or deny", client_msg_id)
+    message = obj.get("message")
+    if message is not None and (not isinstance(message, str) or len(message) > MAX_DENY_MESSAGE_CHARS):
+        raise ProtocolError(ErrorCode.BAD_FRAME, f"'message' must be text of at most {MAX_DENY_MESSAGE_CHARS} characters", client_msg_id)
+    answers = obj.get("answers")
+    if answers is not None and not _valid_answers(answers):
+        raise ProtocolError(ErrorCode.BAD_FRAME, "'answers' must map each question to a label or a list of labels", client_msg_id)
+    return Approve(client_msg_id, approval_id.lower(), decision, message or None, answers)
+
+
+def _valid_answers(answers: Any) -> bool:
+    if not isinstance(answers, dict) or len(orjson.dumps(answers)) > MAX_ANSWERS_BYTES:
+        return False
+    for value in answers.values():
+        if isinstance(value, list):
+            if not all(isinstance(v, str) for v in value):
+                return False
+        elif not isinstance(value, str):
+            return False
+    return True
+
+
 def peek_client_msg_id(raw: str | bytes) -> str | None:
-    """The id of a `send` frame refused before parsing (rate limit), so the client knows which."""
+    """The id of a frame refused before parsing (rate limit), so the client knows which."""
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(obj, dict) or obj.get("type") != "send" or not is_uuid(obj.get("client_msg_id")):
+    if not isinstance(obj, dict) or obj.get("type") not in ("send", "approve", "set_mode"):
+        return None
+    if not is_uuid(obj.get("client_msg_id")):
         return None
     return obj["client_msg_id"].lower()
 
@@ -126,6 +181,14 @@ def parse_client_frame(raw: str | bytes, max_text_chars: int) -> ClientFrame:
         return _parse_hello(obj)
     if kind == "send":
         return parse_message_fields(obj, max_text_chars)
+    if kind == "approve":
+        return parse_approval_fields(obj, obj.get("approval_id"))
+    if kind == "set_mode":
+        mode = obj.get("mode")
+        client_msg_id = _client_msg_id(obj)
+        if not isinstance(mode, str) or not mode:
+            raise ProtocolError(ErrorCode.BAD_FRAME, "'mode' must be a permission mode", client_msg_id)
+        return SetMode(client_msg_id, mode)
     if kind == "stop":
         return Stop()
     if kind == "recover":

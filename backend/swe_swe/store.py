@@ -7,6 +7,7 @@ coroutine's write be rolled back with it.
 
 from __future__ import annotations
 
+import enum
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,13 +26,19 @@ from peewee import (
     fn,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 database = DatabaseProxy()
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+class ApprovalStatus(enum.StrEnum):
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
 
 
 class BaseModel(Model):
@@ -54,6 +61,7 @@ class Conversation(BaseModel):
     head_seq = IntegerField(default=0)
     created_at = IntegerField()
     last_active_at = IntegerField()
+    permission_mode = CharField(default="default")
 
 
 class ConversationKey(BaseModel):
@@ -105,7 +113,31 @@ class RecoveryStep(BaseModel):
     detail = TextField(default="")
 
 
-MODELS = [SchemaInfo, Conversation, ConversationKey, Event, AgentRun, RecoveryStep]
+class Approval(BaseModel):
+    """One tool approval the agent asked for. `status` moves pending → resolved | cancelled exactly once
+    (I6); `end_seq` is the event that ended it, the answer every later answer is acked with (I7)."""
+
+    approval_id = CharField(primary_key=True)
+    conversation_id = CharField(index=True)
+    request_seq = IntegerField()
+    tool = CharField()
+    suggestions = TextField(default="[]")
+    status = CharField(default=ApprovalStatus.PENDING)
+    end_seq = IntegerField(null=True)
+
+
+class AllowRule(BaseModel):
+    """An "allow always" of one conversation, kept here and never in the user's project settings."""
+
+    conversation_id = CharField(index=True)
+    tool = CharField()
+    kind = CharField()
+    content = TextField(default="")
+    label = TextField()
+    created_at = IntegerField()
+
+
+MODELS = [SchemaInfo, Conversation, ConversationKey, Event, AgentRun, RecoveryStep, Approval, AllowRule]
 
 
 class LoggedEvent(NamedTuple):
@@ -140,6 +172,15 @@ class PendingMessage:
     text: str
 
 
+@dataclass(frozen=True)
+class ApprovalEnd:
+    """How an answer to an approval was taken: the event that ended it, and whether it was this answer."""
+
+    seq: int
+    duplicate: bool
+    event: LoggedEvent | None
+
+
 class SchemaTooNew(RuntimeError):
     pass
 
@@ -172,13 +213,20 @@ class Store:
                 SchemaInfo.create(key="schema_version", value=str(SCHEMA_VERSION))
                 return
             version = int(row.value)
-        if version > SCHEMA_VERSION:
-            raise SchemaTooNew(f"database schema {version} is newer than this release ({SCHEMA_VERSION})")
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNew(f"database schema {version} is newer than this release ({SCHEMA_VERSION})")
+            if version < 2:
+                self.db.execute_sql("ALTER TABLE conversation ADD COLUMN permission_mode VARCHAR(255) NOT NULL DEFAULT 'default'")
+            SchemaInfo.update(value=str(SCHEMA_VERSION)).where(SchemaInfo.key == "schema_version").execute()
 
     # conversations
 
     def create_conversation(
-        self, agent: str, agent_session_id: str | None = None, create_key: str | None = None
+        self,
+        agent: str,
+        agent_session_id: str | None = None,
+        create_key: str | None = None,
+        permission_mode: str = "default",
     ) -> Conversation:
         ts = now_ms()
         with self.db.atomic():
@@ -188,6 +236,7 @@ class Store:
                 agent_session_id=agent_session_id,
                 created_at=ts,
                 last_active_at=ts,
+                permission_mode=permission_mode,
             )
             if create_key is not None:
                 ConversationKey.create(key=create_key, conversation_id=conversation.id)
@@ -241,6 +290,8 @@ class Store:
             AgentRun.delete().where(AgentRun.conversation_id == conversation_id).execute()
             RecoveryStep.delete().where(RecoveryStep.conversation_id == conversation_id).execute()
             ConversationKey.delete().where(ConversationKey.conversation_id == conversation_id).execute()
+            Approval.delete().where(Approval.conversation_id == conversation_id).execute()
+            AllowRule.delete().where(AllowRule.conversation_id == conversation_id).execute()
             Conversation.delete().where(Conversation.id == conversation_id).execute()
 
     # the event log
@@ -368,3 +419,96 @@ class Store:
         return list(
             RecoveryStep.select().where(RecoveryStep.conversation_id == conversation_id).order_by(RecoveryStep.id)
         )
+
+    # approvals (I6, I7)
+
+    def _event_for_client_msg(self, conversation_id: str, client_msg_id: str) -> int | None:
+        row = Event.get_or_none((Event.conversation_id == conversation_id) & (Event.client_msg_id == client_msg_id))
+        return row.seq if row is not None else None
+
+    def add_approval(
+        self, conversation_id: str, approval_id: str, tool: str, suggestions: list[dict[str, Any]], data: dict[str, Any]
+    ) -> LoggedEvent:
+        """Log `approval_requested` and its pending row in one transaction: stored before anyone sees it."""
+        with self.db.atomic():
+            event = self._append(conversation_id, "approval_requested", data, None)
+            Approval.create(
+                approval_id=approval_id,
+                conversation_id=conversation_id,
+                request_seq=event.seq,
+                tool=tool,
+                suggestions=orjson.dumps(suggestions).decode(),
+            )
+            return event
+
+    def get_approval(self, approval_id: str) -> Approval | None:
+        return Approval.get_or_none(Approval.approval_id == approval_id)
+
+    def end_approval(
+        self, approval: Approval, kind: str, data: dict[str, Any], client_msg_id: str | None = None
+    ) -> ApprovalEnd:
+        """End a pending approval with `kind` (resolved or cancelled), once. A repeated `client_msg_id`,
+        or an approval that already ended, gets the event that ended it, marked duplicate."""
+        status = ApprovalStatus.RESOLVED if kind == "approval_resolved" else ApprovalStatus.CANCELLED
+        with self.db.atomic():
+            if client_msg_id is not None:
+                seq = self._event_for_client_msg(approval.conversation_id, client_msg_id)
+                if seq is not None:
+                    return ApprovalEnd(seq=seq, duplicate=True, event=None)
+            row = Approval.get(Approval.approval_id == approval.approval_id)
+            if row.status != ApprovalStatus.PENDING:
+                return ApprovalEnd(seq=row.end_seq, duplicate=True, event=None)
+            event = self._append(approval.conversation_id, kind, data, client_msg_id)
+            Approval.update(status=status, end_seq=event.seq).where(Approval.approval_id == approval.approval_id).execute()
+            return ApprovalEnd(seq=event.seq, duplicate=False, event=event)
+
+    def pending_approvals(self, conversation_id: str | None = None) -> list[Approval]:
+        query = Approval.select().where(Approval.status == ApprovalStatus.PENDING)
+        if conversation_id is not None:
+            query = query.where(Approval.conversation_id == conversation_id)
+        return list(query.order_by(Approval.request_seq))
+
+    def pending_approval_counts(self) -> dict[str, int]:
+        query = (
+            Approval.select(Approval.conversation_id, fn.COUNT(Approval.approval_id).alias("n"))
+            .where(Approval.status == ApprovalStatus.PENDING)
+            .group_by(Approval.conversation_id)
+        )
+        return {row.conversation_id: row.n for row in query}
+
+    # permission mode and allow-always rules
+
+    def set_permission_mode(self, conversation_id: str, client_msg_id: str | None, mode: str) -> StoredMessage:
+        """Change the mode and log `mode_changed`, once per `client_msg_id`."""
+        with self.db.atomic():
+            if client_msg_id is not None:
+                seq = self._event_for_client_msg(conversation_id, client_msg_id)
+                if seq is not None:
+                    return StoredMessage(seq=seq, duplicate=True, event=None)
+            Conversation.update(permission_mode=mode).where(Conversation.id == conversation_id).execute()
+            event = self._append(conversation_id, "mode_changed", {"mode": mode}, client_msg_id)
+            return StoredMessage(seq=event.seq, duplicate=False, event=event)
+
+    def add_allow_rule(self, conversation_id: str, tool: str, kind: str, content: str, label: str) -> AllowRule:
+        with self.db.atomic():
+            known = AllowRule.get_or_none(
+                (AllowRule.conversation_id == conversation_id)
+                & (AllowRule.tool == tool)
+                & (AllowRule.kind == kind)
+                & (AllowRule.content == content)
+            )
+            if known is not None:
+                return known
+            return AllowRule.create(
+                conversation_id=conversation_id, tool=tool, kind=kind, content=content, label=label, created_at=now_ms()
+            )
+
+    def allow_rules(self, conversation_id: str) -> list[AllowRule]:
+        return list(AllowRule.select().where(AllowRule.conversation_id == conversation_id).order_by(AllowRule.id))
+
+    def delete_allow_rule(self, conversation_id: str, rule_id: int) -> AllowRule | None:
+        with self.db.atomic():
+            rule = AllowRule.get_or_none((AllowRule.id == rule_id) & (AllowRule.conversation_id == conversation_id))
+            if rule is not None:
+                rule.delete_instance()
+            return rule

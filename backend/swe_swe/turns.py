@@ -12,7 +12,8 @@ import logging
 from typing import Any
 
 from swe_swe import protocol
-from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult
+from swe_swe.agents.base import Agent, CancelReason, ConversationRef, Respond, RunOutcome, ToolRequest, Turn, TurnResult
+from swe_swe.approvals import Approvals
 from swe_swe.hub import Hub
 from swe_swe.store import Conversation, Store
 
@@ -23,7 +24,9 @@ INTERRUPTED_NOTICE = "The server restarted while the agent was working, so that 
 
 
 def conversation_ref(conversation: Conversation) -> ConversationRef:
-    return ConversationRef(conversation.id, conversation.agent_session_id, conversation.lost_agent_session_id)
+    return ConversationRef(
+        conversation.id, conversation.agent_session_id, conversation.lost_agent_session_id, conversation.permission_mode
+    )
 
 
 class RunSink:
@@ -68,12 +71,22 @@ class RunSink:
         events = self.runner.store.events_after(self.conversation_id, after, before_seq - 1 - after)
         return [(e.kind, e.as_dict()["data"]) for e in events]
 
+    async def ask(self, request: ToolRequest, respond: Respond) -> None:
+        await self.runner.approvals.ask(self.conversation_id, request, respond)
+
+    def withdraw(self, request_id: str) -> None:
+        self.runner.approvals.withdraw(self.conversation_id, request_id)
+
+    def end_asks(self, reason: CancelReason) -> None:
+        self.runner.approvals.end_all(self.conversation_id, reason)
+
 
 class TurnRunner:
-    def __init__(self, store: Store, hub: Hub, agent: Agent) -> None:
+    def __init__(self, store: Store, hub: Hub, agent: Agent, approvals: Approvals) -> None:
         self.store = store
         self.hub = hub
         self.agent = agent
+        self.approvals = approvals
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._running: set[str] = set()
 
@@ -143,7 +156,9 @@ class TurnRunner:
         self.kick(conversation_id)
 
     def mark_interrupted_runs(self) -> None:
-        """At start-up: runs cut off by a crash or restart end `interrupted`, never retried by themselves."""
+        """At start-up: runs cut off by a crash or restart end `interrupted`, never retried by themselves;
+        the approvals their processes asked for are cancelled first (I8)."""
+        self.approvals.cancel_leftovers()
         for run in self.store.unfinished_runs():
             self.store.finish_run(run.id, RunOutcome.INTERRUPTED.value, None)
             self.hub.append(run.conversation_id, "run_finished", {"outcome": "interrupted", "exit_code": None})

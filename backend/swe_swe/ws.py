@@ -19,6 +19,7 @@ from sanic import Websocket
 from websockets.exceptions import ConnectionClosed
 
 from swe_swe import protocol
+from swe_swe.approvals import Answer
 from swe_swe.config import Config
 from swe_swe.conversations import Conversations
 from swe_swe.errors import ErrorCode, ProtocolError
@@ -72,6 +73,7 @@ class Connection:
         self.hub = hub
         self.conversations = conversations
         self.conversation_id: str | None = None
+        self.client_id = ""
         self.last_sent_seq = 0
         self.outbox: asyncio.Queue[OutboxItem] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
         self.bucket = TokenBucket(config.rate_burst, config.rate_per_second)
@@ -158,9 +160,14 @@ class Connection:
             raise ProtocolError(ErrorCode.PROTOCOL, "send 'hello' first")
         if isinstance(frame, protocol.Send):
             stored = self.conversations.submit(self.conversation_id, frame.client_msg_id, frame.text)
-            self._send({"type": "ack", "client_msg_id": frame.client_msg_id, "seq": stored.seq, "duplicate": stored.duplicate})
-            if stored.duplicate:
-                self.hub.metrics.duplicates_refused.labels(via="ws").inc()
+            self._ack(frame.client_msg_id, stored.seq, stored.duplicate)
+        elif isinstance(frame, protocol.Approve):
+            answer = Answer(frame.client_msg_id, frame.approval_id, frame.decision, frame.message, frame.answers)
+            ended = await self.conversations.approve(self.conversation_id, answer, self.client_id)
+            self._ack(frame.client_msg_id, ended.seq, ended.duplicate)
+        elif isinstance(frame, protocol.SetMode):
+            stored = await self.conversations.set_mode(self.conversation_id, frame.client_msg_id, frame.mode)
+            self._ack(frame.client_msg_id, stored.seq, stored.duplicate)
         elif isinstance(frame, protocol.Stop):
             await self.conversations.stop(self.conversation_id)
         elif isinstance(frame, protocol.Recover):
@@ -168,12 +175,18 @@ class Connection:
                 self.hub.metrics.recoveries.labels(kind="retry").inc()
             await self.conversations.recover(self.conversation_id, frame.action)
 
+    def _ack(self, client_msg_id: str, seq: int, duplicate: bool) -> None:
+        self._send({"type": "ack", "client_msg_id": client_msg_id, "seq": seq, "duplicate": duplicate})
+        if duplicate:
+            self.hub.metrics.duplicates_refused.labels(via="ws").inc()
+
     def _hello(self, hello: protocol.Hello) -> None:
         if self.conversation_id is not None:
             raise ProtocolError(ErrorCode.PROTOCOL, "'hello' was already accepted on this connection")
         conversation = self.conversations.open(hello.conversation_id, hello.agent_session_id, hello.create_key)
         reset = hello.last_seq > conversation.head_seq
         self.conversation_id = conversation.id
+        self.client_id = hello.client_id
         self.last_sent_seq = 0 if reset else hello.last_seq
         self.hub.attach(conversation.id, self)
         self._send(
@@ -186,6 +199,8 @@ class Connection:
                 "agent": self.conversations.agent.name,
                 "ping_interval_ms": int(self.config.ping_interval * 1000),
                 "reset": reset,
+                "permission_mode": conversation.permission_mode,
+                "permission_modes": list(self.conversations.modes.allowed),
             }
         )
         self._offer(_Replay(self.last_sent_seq))

@@ -5,6 +5,8 @@ Behaviour is scripted by the text of the last user message (tool_result blocks i
   messages that carry text, so a resumed session proves it kept its context; `recap` says whether the
   system prompt holds the word "Recap", so a fallback session proves it got one.
 - `BASH:<command>`: a `Bash` tool_use; the request that carries its tool_result gets `done: <result[:40]>`.
+- `TOOL:<Name> <json input>`: a tool_use of any tool (`Write`, `Edit`, `AskUserQuestion`, `ExitPlanMode`…),
+  answered after its tool_result like `BASH:` (`done: <result[:120]>`, so a denial's reason can be read).
 - `SLOW`: about ten deltas 0.2 s apart, so a test can interrupt a turn mid-stream.
 
 Usable as a class (`FakeMessagesAPI(port=0).start()`) or as a script (`--port 0` prints `PORT <n>`).
@@ -31,6 +33,7 @@ SLOW_DELTAS = 10
 SLOW_DELAY_S = 0.2
 NORMAL_DELTAS = 3
 BASH_MARKER = re.compile(r"BASH:(.+)", re.DOTALL)
+TOOL_MARKER = re.compile(r"TOOL:(\w+) (\{.*\})", re.DOTALL)
 SYSTEM_REMINDER_PREFIX = "<system-reminder>"
 
 
@@ -111,7 +114,10 @@ def plan_reply(body: dict[str, Any], delay_s: float = 0.0) -> Reply:
     tool_result = _tool_result_text(last.get("content"))
     text = "\n".join(_block_texts(last.get("content"))).strip()
     if tool_result is not None and not text:
-        return Reply(text=f"done: {tool_result[:40]}", delay_s=delay_s)
+        return Reply(text=f"done: {tool_result[:120]}", delay_s=delay_s)
+    tool = TOOL_MARKER.search(text)
+    if tool:
+        return Reply(tool_name=tool.group(1), tool_input=json.loads(tool.group(2)), delay_s=delay_s)
     bash = BASH_MARKER.search(text)
     if bash:
         command = bash.group(1).strip()

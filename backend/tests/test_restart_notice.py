@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from swe_swe.agents.base import Agent, ConversationRef, Turn, TurnResult, TurnSink
+from swe_swe.approvals import Approvals
 from swe_swe.hub import Hub
 from swe_swe.store import Store
 from swe_swe.turns import INTERRUPTED_NOTICE, TurnRunner
@@ -54,7 +55,7 @@ def test_a_graceful_stop_mid_turn_says_why_like_a_crash_does(tmp_path: Path) -> 
 
     async def stop_mid_turn() -> None:
         agent = BusyAgent()
-        runner = TurnRunner(store, Hub(store), agent)
+        runner = TurnRunner(store, hub := Hub(store), agent, Approvals(store, hub))
         runner.kick(conversation_id)
         await asyncio.wait_for(agent.working.wait(), 5)
         await runner.shutdown()  # what the server does on SIGTERM
@@ -66,5 +67,5 @@ def test_a_graceful_stop_mid_turn_says_why_like_a_crash_does(tmp_path: Path) -> 
     assert store.get_conversation(conversation_id).status == "interrupted"
 
     # the next start finds nothing unfinished: the cut turn is told once, not twice
-    TurnRunner(store, Hub(store), BusyAgent()).mark_interrupted_runs()
+    TurnRunner(store, hub := Hub(store), BusyAgent(), Approvals(store, hub)).mark_interrupted_runs()
     assert logged(store, conversation_id)[2:] == CUT_OFF

@@ -67,3 +67,17 @@ class Client:
 
 def run_finished(event: dict[str, Any]) -> bool:
     return event["kind"] == "run_finished"
+
+
+async def answer_approval(client: Client, approval_id: str, decision: str, client_msg_id: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Send `approve` and return its ack (or the error that refused it)."""
+    client_msg_id = client_msg_id or str(uuid.uuid4())
+    await client.send_json({"type": "approve", "client_msg_id": client_msg_id, "approval_id": approval_id, "decision": decision, **extra})
+    while True:
+        frame = await client.recv(15)
+        if frame["type"] in ("ack", "error") and frame.get("client_msg_id") == client_msg_id:
+            return frame
+
+
+def is_kind(kind: str) -> Any:
+    return lambda event: event["kind"] == kind

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import abc
 import enum
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -23,11 +24,37 @@ class TurnResult:
     exit_code: int | None
 
 
+class CancelReason(enum.StrEnum):
+    """Why a pending approval ended without an answer (`approval_cancelled.reason`)."""
+
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+
+
 @dataclass(frozen=True)
 class ConversationRef:
     id: str
     agent_session_id: str | None
     lost_agent_session_id: str | None = None
+    permission_mode: str = "default"
+
+
+@dataclass(frozen=True)
+class ToolRequest:
+    """The agent asks to use a tool (Claude's `can_use_tool` control request)."""
+
+    request_id: str
+    tool: str
+    input: dict[str, Any]
+    tool_use_id: str = ""
+    description: str | None = None
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+
+# Sends the answer (the `response` object of a control_response) to the process that asked;
+# False when that process no longer reads.
+Respond = Callable[[dict[str, Any]], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,15 @@ class TurnSink(Protocol):
 
     def history(self, before_seq: int) -> list[tuple[str, dict[str, Any]]]: ...
 
+    async def ask(self, request: ToolRequest, respond: Respond) -> None:
+        """The agent waits for an approval; `respond` is called exactly once, or never if it is cancelled."""
+
+    def withdraw(self, request_id: str) -> None:
+        """The agent withdrew a request it had made."""
+
+    def end_asks(self, reason: CancelReason) -> None:
+        """The turn or the process ended: every request still pending is cancelled (I8)."""
+
 
 class Agent(abc.ABC):
     """An agent CLI. Turns of one conversation never overlap; turns of different ones may."""
@@ -72,6 +108,9 @@ class Agent(abc.ABC):
     async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
         """The user's answer to a lost session: "retry" the old one or start a "new" one."""
         sink.log("notice", {"level": "info", "text": "This agent keeps no session to recover."})
+
+    async def set_mode(self, conversation_id: str, mode: str) -> None:
+        """The conversation's permission mode changed: tell the live process, if any."""
 
     def forget(self, conversation: ConversationRef) -> None:
         """The conversation is deleted: drop what the adapter keeps for it on disk."""

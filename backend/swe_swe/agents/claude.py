@@ -87,12 +87,15 @@ class ClaudeAgent(Agent):
             raise ValueError("not a session id")
         return self.project_dir / f"{session_id}.jsonl"
 
-    def argv(self, launch: Launch) -> list[str]:
+    def argv(self, launch: Launch, permission_mode: str) -> list[str]:
+        """Tool approvals come to us over stdio (`--permission-prompt-tool stdio`), in the
+        conversation's own permission mode."""
         argv = [
             self.claude_bin, "-p",
             "--input-format", "stream-json", "--output-format", "stream-json",
             "--verbose", "--replay-user-messages",
-            f"--permission-mode={self.config.permission_mode}",
+            "--permission-prompt-tool", "stdio",
+            f"--permission-mode={permission_mode}",
         ]
         argv += ["--resume", launch.session_id] if launch.resume else ["--session-id", launch.session_id]
         if launch.recap:
@@ -156,15 +159,15 @@ class ClaudeAgent(Agent):
             await self.pool.close(conversation.id)
             exchange = await self._guard(conversation, launch, turn, sink)
         self._report(exchange, sink)
-        if exchange.result.outcome is RunOutcome.OK and self.pool.get(conversation.id):
-            live = self.pool.get(conversation.id)
-            assert live is not None
+        live = self.pool.get(conversation.id)
+        if live is not None:  # also after an interrupt: the next turn waits until the CLI has written this one
             self._start_vault_save(conversation.id, live.agent_session_id, exchange.last_uuid)
         return exchange.result
 
     async def _exchange(self, conversation: ConversationRef, launch: Launch | None, turn: Turn, sink: TurnSink) -> Exchange:
         if launch is not None:
-            live = await self.pool.spawn(conversation.id, self.argv(launch), self.config.workdir, self.env, launch.session_id)
+            argv = self.argv(launch, conversation.permission_mode)
+            live = await self.pool.spawn(conversation.id, argv, self.config.workdir, self.env, launch.session_id)
             sink.process_started(live.process.pid)
         resumed = launch is None or launch.resume
         sink.run_started(resumed=resumed, fallback=bool(launch and launch.recap))
@@ -187,15 +190,8 @@ class ClaudeAgent(Agent):
         return await self._exchange(conversation, fallback, turn, sink)
 
     def _report(self, exchange: Exchange, sink: TurnSink) -> None:
-        """Tell the user plainly what went wrong; details go to the server log only."""
-        result = exchange.result_event or {}
-        denials = result.get("permission_denials") or []
-        if denials:
-            tools = sorted({str(d.get("tool_name", "a tool")) for d in denials if isinstance(d, dict)})
-            sink.log("notice", {"level": "warning", "text": (
-                f"The agent was not allowed to use {', '.join(tools)}. Tools that need approval are refused "
-                f"in permission mode '{self.config.permission_mode}'; restart swe-swe with another "
-                "--permission-mode (for example acceptEdits) to allow them.")})
+        """Tell the user plainly what went wrong; details go to the server log only. (Denied tools
+        need no notice: every denial is the user's own answer, already in the log.)"""
         if exchange.result.outcome is not RunOutcome.ERROR:
             return
         if exchange.result_event is None:
@@ -252,6 +248,9 @@ class ClaudeAgent(Agent):
 
     async def stop_turn(self, conversation_id: str) -> None:
         await self.pool.stop_turn(conversation_id)
+
+    async def set_mode(self, conversation_id: str, mode: str) -> None:
+        await self.pool.set_mode(conversation_id, mode)
 
     async def close(self, conversation_id: str) -> None:
         await self._finish_vault_save(conversation_id)

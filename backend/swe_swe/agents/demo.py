@@ -21,7 +21,7 @@ class DemoAgent(Agent):
         self.pool = StreamJsonPool(idle_seconds, stop_grace, running)
 
     def _argv(self, conversation: ConversationRef) -> tuple[list[str], str, bool]:
-        base = [sys.executable, "-m", "swe_swe.agents.demo_agent"]
+        base = [sys.executable, "-m", "swe_swe.agents.demo_agent", f"--permission-mode={conversation.permission_mode}"]
         if conversation.agent_session_id:
             return [*base, "--resume", conversation.agent_session_id], conversation.agent_session_id, True
         session_id = str(uuid.uuid4())
@@ -44,6 +44,9 @@ class DemoAgent(Agent):
 
     async def stop_turn(self, conversation_id: str) -> None:
         await self.pool.stop_turn(conversation_id)
+
+    async def set_mode(self, conversation_id: str, mode: str) -> None:
+        await self.pool.set_mode(conversation_id, mode)
 
     async def close(self, conversation_id: str) -> None:
         await self.pool.close(conversation_id)

@@ -2,12 +2,18 @@
 
 One process per active conversation, so a follow-up message does not pay for a new process; it is
 closed after an idle time and the next turn starts a fresh one (which resumes the agent session).
+
+Besides turns, the same pipes carry control messages (claude-cli.md, "Tool approvals over stdio"):
+the agent's `can_use_tool` requests, which wait for a `control_response`; its `control_cancel_request`
+when it withdraws one; and our own `interrupt` and `set_permission_mode` requests. Control lines are
+protocol, not output: they are never logged as `agent` events.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,15 +22,52 @@ from typing import Any
 
 import orjson
 
-from swe_swe.agents.base import RunOutcome, TurnResult, TurnSink
+from swe_swe.agents.base import CancelReason, RunOutcome, ToolRequest, TurnResult, TurnSink
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
 
 log = logging.getLogger("swe_swe.agents")
 
 
+_request_numbers = itertools.count(1)
+
+
 def user_turn_line(text: str) -> str:
     return orjson.dumps({"type": "user", "message": {"role": "user", "content": text}}).decode()
+
+
+def control_request_line(request: dict[str, Any]) -> str:
+    request_id = f"swe-swe-{next(_request_numbers)}"
+    return orjson.dumps({"type": "control_request", "request_id": request_id, "request": request}).decode()
+
+
+def control_response_line(request_id: str, response: dict[str, Any]) -> str:
+    body = {"subtype": "success", "request_id": request_id, "response": response}
+    return orjson.dumps({"type": "control_response", "response": body}).decode()
+
+
+def control_error_line(request_id: str, message: str) -> str:
+    body = {"subtype": "error", "request_id": request_id, "error": message}
+    return orjson.dumps({"type": "control_response", "response": body}).decode()
+
+
+def tool_request(event: dict[str, Any]) -> ToolRequest | None:
+    """A `can_use_tool` control request as plain data, or None for any other request."""
+    request = event.get("request")
+    request_id = event.get("request_id")
+    if not isinstance(request, dict) or request.get("subtype") != "can_use_tool" or not isinstance(request_id, str):
+        return None
+    tool_input = request.get("input")
+    suggestions = request.get("permission_suggestions")
+    description = request.get("description")
+    return ToolRequest(
+        request_id=request_id,
+        tool=str(request.get("tool_name") or "a tool"),
+        input=tool_input if isinstance(tool_input, dict) else {},
+        tool_use_id=str(request.get("tool_use_id") or ""),
+        description=description if isinstance(description, str) else None,
+        suggestions=[s for s in suggestions if isinstance(s, dict)] if isinstance(suggestions, list) else [],
+    )
 
 
 @dataclass
@@ -33,6 +76,8 @@ class LiveProcess:
     agent_session_id: str | None
     stop_requested: bool = False
     idle_timer: asyncio.TimerHandle | None = None
+    sink: TurnSink | None = None  # while a turn runs
+    turn_over: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -101,9 +146,16 @@ class StreamJsonPool:
             live.idle_timer.cancel()
             live.idle_timer = None
         live.stop_requested = False
+        live.sink = sink
+        live.turn_over.clear()
         exchange = Exchange(result=TurnResult(RunOutcome.ERROR, None))
-        if await live.process.write_line(user_turn_line(text)):
-            await self._read_until_result(live, sink, exchange, hide or _show_all)
+        try:
+            if await live.process.write_line(user_turn_line(text)):
+                await self._read_until_result(live, sink, exchange, hide or _show_all)
+        finally:
+            live.sink = None
+            live.turn_over.set()
+            sink.end_asks(self._end_reason(live, exchange))
         if exchange.result_event is None:
             exit_code = await live.process.wait(self.stop_grace)
             if exit_code is None:
@@ -129,6 +181,9 @@ class StreamJsonPool:
             if event.get("type") == "stream_event":
                 sink.partial(event)
                 continue
+            if event.get("type") in CONTROL_TYPES:
+                await self._control(live, event, sink)
+                continue
             self._note_session_id(live, event, sink)
             if not hide(event):
                 sink.log("agent", event)
@@ -142,6 +197,34 @@ class StreamJsonPool:
                     outcome = RunOutcome.STOPPED
                 exchange.result = TurnResult(outcome, None)
                 return
+
+    async def _control(self, live: LiveProcess, event: dict[str, Any], sink: TurnSink) -> None:
+        kind = event.get("type")
+        if kind == "control_cancel_request":
+            if isinstance(event.get("request_id"), str):
+                sink.withdraw(event["request_id"])
+            return
+        if kind != "control_request":
+            return  # a control_response to one of our requests: nothing waits on it
+        request = tool_request(event)
+        if request is None:
+            request_id = str(event.get("request_id", ""))
+            await live.process.write_line(control_error_line(request_id, "not supported by swe-swe"))
+            return
+        process = live.process
+
+        async def respond(response: dict[str, Any]) -> bool:
+            return await process.write_line(control_response_line(request.request_id, response))
+
+        await sink.ask(request, respond)
+
+    @staticmethod
+    def _end_reason(live: LiveProcess, exchange: Exchange) -> CancelReason:
+        if live.stop_requested:
+            return CancelReason.STOPPED
+        if exchange.result_event is None:
+            return CancelReason.INTERRUPTED
+        return CancelReason.WITHDRAWN
 
     @staticmethod
     def _note_session_id(live: LiveProcess, event: dict[str, Any], sink: TurnSink) -> None:
@@ -163,11 +246,27 @@ class StreamJsonPool:
             await self.close(conversation_id)
 
     async def stop_turn(self, conversation_id: str) -> None:
+        """Pending approvals end `stopped` first, so a late answer finds them over (I7). Then the
+        agent's own `interrupt`, which ends the turn and keeps the process; signals only if it does
+        not answer within the grace period."""
         live = self._live.get(conversation_id)
         if live is None:
             return
         live.stop_requested = True
+        if live.sink is not None:
+            live.sink.end_asks(CancelReason.STOPPED)
+        if await live.process.write_line(control_request_line({"subtype": "interrupt"})):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(live.turn_over.wait(), self.stop_grace)
+                return
+        log.warning("agent process %s did not end its turn on interrupt; stopping it", live.process.pid)
         await live.process.stop(self.stop_grace)
+
+    async def set_mode(self, conversation_id: str, mode: str) -> None:
+        """Tell a live process at once; a later process gets the mode on its command line."""
+        live = self.get(conversation_id)
+        if live is not None:
+            await live.process.write_line(control_request_line({"subtype": "set_permission_mode", "mode": mode}))
 
     async def close(self, conversation_id: str) -> None:
         live = self._forget(conversation_id)
@@ -181,6 +280,9 @@ class StreamJsonPool:
         for conversation_id in ids:
             with contextlib.suppress(Exception):
                 await self.close(conversation_id)
+
+
+CONTROL_TYPES = ("control_request", "control_response", "control_cancel_request")
 
 
 def _show_all(event: dict[str, Any]) -> bool:
