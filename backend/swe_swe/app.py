@@ -16,8 +16,8 @@ from swe_swe import permission_modes, security
 from swe_swe.agents.base import Agent
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.select import choose_agent
-from swe_swe.config import Config
 from swe_swe.approvals import Approvals
+from swe_swe.config import Config
 from swe_swe.conversations import Conversations, ModeSettings
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response

@@ -8,8 +8,8 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
 from swe_swe import __version__, protocol
-from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.approvals import Answer
+from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
 api = Blueprint("api", url_prefix="/api")
