@@ -62,7 +62,8 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     modes = ModeSettings(config.permission_mode, permission_modes.allowed_modes(config))
     app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours, modes)
     app.ctx.connections = set()
-    app.ctx.loop_lag = LoopLagMonitor()  # worst_s() and p99_s() for metrics
+    app.ctx.loop_lag = LoopLagMonitor()
+    metrics.watch_loop_lag(app.ctx.loop_lag.worst_s, app.ctx.loop_lag.p99_s)
     app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
     app.blueprint(api)

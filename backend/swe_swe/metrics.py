@@ -7,6 +7,7 @@ publishes it, so the code that runs turns, recoveries and approvals needs no met
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -44,6 +45,13 @@ class Metrics:
             for value in values:
                 counter.labels(**{label: value})  # shown at 0 from the start, so a rate() has a base
 
+
+    def watch_loop_lag(self, worst_s: Callable[[], float], p99_s: Callable[[], float]) -> None:
+        """The event loop's lag (loop_lag.py), read when scraped: a stalled loop stalls every socket."""
+        worst = Gauge(f"{PREFIX}_loop_lag_worst_seconds", "longest event-loop lag since start", registry=self.registry)
+        p99 = Gauge(f"{PREFIX}_loop_lag_p99_seconds", "99th percentile of the event-loop lag, last minute", registry=self.registry)
+        worst.set_function(worst_s)
+        p99.set_function(p99_s)
 
     def _known_labels(self) -> list[tuple[Counter, str, tuple[str, ...]]]:
         return [

@@ -88,3 +88,4 @@ def test_the_metrics_route_needs_the_token_and_counts_a_session(server: ServerPr
     assert found[("swe_swe_replays_total", ())] == 2
     assert found[("swe_swe_events_replayed_total", ())] >= 3
     assert found[("swe_swe_sockets_open", ())] == 0
+    assert 0 <= found[("swe_swe_loop_lag_p99_seconds", ())] <= found[("swe_swe_loop_lag_worst_seconds", ())] < 5
