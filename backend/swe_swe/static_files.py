@@ -34,6 +34,7 @@ SHELL_TOP_FILES = frozenset({"index.html", "manifest.webmanifest"})
 SHELL_DIRS: dict[str, frozenset[str]] = {
     "css": frozenset({".css"}),
     "js": frozenset({".js", ".mjs"}),
+    "vendor": frozenset({".js"}),  # vendored libraries (their licences stay unserved)
     "icons": frozenset({".png", ".svg", ".ico", ".webp"}),
 }
 
