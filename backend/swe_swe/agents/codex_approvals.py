@@ -1,0 +1,126 @@
+"""Codex's approval requests in swe-swe's terms, and the answers back in codex's.
+
+The server's approvals (approvals.py) speak Claude's shapes: a `ToolRequest` with a tool name, an input
+and `permission_suggestions`, answered with `{"behavior": "allow" | "deny", ...}`. Codex asks with
+`item/commandExecution/requestApproval` and `item/fileChange/requestApproval` and wants a `decision`.
+This module is the translation both ways, and the table from a conversation's permission mode to
+codex's approval policy and sandbox (docs/sessions.md, "Codex").
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from swe_swe.agents.base import ToolRequest
+
+COMMAND_APPROVAL = "item/commandExecution/requestApproval"
+FILE_CHANGE_APPROVAL = "item/fileChange/requestApproval"
+APPROVAL_METHODS = (COMMAND_APPROVAL, FILE_CHANGE_APPROVAL)
+
+# Shown for a file change: tool "ApplyPatch", input {"changes": [{"path", "kind", "diff"}]}.
+PATCH_TOOL = "ApplyPatch"
+SHELL_WRAPPERS = ("bash", "sh", "zsh")
+
+
+@dataclass(frozen=True)
+class CodexPolicy:
+    """What `thread/start` and `turn/start` are given for one permission mode."""
+
+    approval_policy: str
+    sandbox: str  # thread/start's SandboxMode
+
+    @property
+    def sandbox_policy(self) -> dict[str, Any]:
+        """turn/start's SandboxPolicy object for the same sandbox."""
+        kind = {"read-only": "readOnly", "workspace-write": "workspaceWrite", "danger-full-access": "dangerFullAccess"}
+        return {"type": kind[self.sandbox]}
+
+
+MODE_POLICIES: dict[str, CodexPolicy] = {
+    "default": CodexPolicy("untrusted", "workspace-write"),
+    "acceptEdits": CodexPolicy("on-request", "workspace-write"),
+    "plan": CodexPolicy("untrusted", "read-only"),
+    "auto": CodexPolicy("on-request", "workspace-write"),
+    "dontAsk": CodexPolicy("never", "workspace-write"),
+    "bypassPermissions": CodexPolicy("never", "danger-full-access"),
+}
+
+
+def policy_for(mode: str) -> CodexPolicy:
+    return MODE_POLICIES.get(mode, MODE_POLICIES["default"])
+
+
+def unwrap_shell(command: str) -> str:
+    """`/bin/bash -lc 'npm test'` → `npm test`: the command the model wrote, which is what a person reads
+    and what an allow-always prefix rule is matched against."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    if len(words) == 3 and words[0].rsplit("/", 1)[-1] in SHELL_WRAPPERS and words[1] in ("-lc", "-c"):
+        return words[2]
+    return command
+
+
+def prefix_rule(command: str) -> str | None:
+    """`npm test --watch` → `npm test:*` (the first two words, like Claude's own suggestions); None for a
+    command that chains or redirects (allow_rules would never match it anyway)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or any(w in ("&&", "||", ";", "|", ">", ">>", "<") for w in words):
+        return None
+    return " ".join(words[:2]) + ":*"
+
+
+def command_request(request_id: int | str, params: dict[str, Any]) -> ToolRequest:
+    command = unwrap_shell(str(params.get("command") or ""))
+    tool_input: dict[str, Any] = {"command": command}
+    if isinstance(params.get("cwd"), str):
+        tool_input["cwd"] = params["cwd"]
+    reason = params.get("reason") if isinstance(params.get("reason"), str) else None
+    if reason:
+        tool_input["description"] = reason
+    rule = prefix_rule(command)
+    suggestions = [{"type": "addRules", "rules": [{"toolName": "Bash", "ruleContent": rule}], "behavior": "allow"}] if rule else []
+    return ToolRequest(str(request_id), "Bash", tool_input, str(params.get("itemId") or ""), reason, suggestions)
+
+
+def patch_changes(item: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A fileChange item's changes as `{path, kind, diff}` (kind: add | delete | update)."""
+    changes = item.get("changes") if isinstance(item, dict) else None
+    shown = []
+    for change in changes if isinstance(changes, list) else []:
+        if not isinstance(change, dict):
+            continue
+        kind = change.get("kind")
+        kind_name = kind.get("type") if isinstance(kind, dict) else kind
+        shown.append({"path": str(change.get("path", "")), "kind": str(kind_name or "update"), "diff": str(change.get("diff", ""))})
+    return shown
+
+
+def file_change_request(request_id: int | str, params: dict[str, Any], item: dict[str, Any] | None) -> ToolRequest:
+    """The diff comes from the item codex announced just before it asked (`item/started`). "Allow always"
+    offers what Claude offers for edits: accepting edits from now on (mode acceptEdits)."""
+    reason = params.get("reason") if isinstance(params.get("reason"), str) else None
+    tool_input: dict[str, Any] = {"changes": patch_changes(item)}
+    if reason:
+        tool_input["description"] = reason
+    suggestions = [{"type": "setMode", "mode": "acceptEdits"}]
+    return ToolRequest(str(request_id), PATCH_TOOL, tool_input, str(params.get("itemId") or ""), reason, suggestions)
+
+
+def decision(method: str, params: dict[str, Any], response: dict[str, Any]) -> Any:
+    """The server's Claude-shaped answer as codex's `decision`. Codex's decline carries no reason: the
+    model reads only that the user declined."""
+    if response.get("behavior") != "allow":
+        return "decline"
+    if not response.get("updatedPermissions"):
+        return "accept"
+    amendment = params.get("proposedExecpolicyAmendment")
+    if method == COMMAND_APPROVAL and isinstance(amendment, list) and amendment:
+        return {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": amendment}}
+    return "acceptForSession"
