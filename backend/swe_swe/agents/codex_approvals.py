@@ -64,16 +64,24 @@ def unwrap_shell(command: str) -> str:
     return command
 
 
+def _is_argument(word: str) -> bool:
+    return word.startswith("-") or any(c in word for c in "./=~$'\"")
+
+
 def prefix_rule(command: str) -> str | None:
-    """`npm test --watch` → `npm test:*` (the first two words, like Claude's own suggestions); None for a
-    command that chains or redirects (allow_rules would never match it anyway)."""
+    """`npm test --watch` → `npm test:*`, `touch notes.txt` → `touch:*`: the leading words up to the first
+    that looks like an argument (an option, a path, a file name), at most two; None for a command that
+    chains or redirects (allow_rules would never match it anyway)."""
     try:
         words = shlex.split(command)
     except ValueError:
         return None
     if not words or any(w in ("&&", "||", ";", "|", ">", ">>", "<") for w in words):
         return None
-    return " ".join(words[:2]) + ":*"
+    prefix = [words[0]]
+    if len(words) > 1 and not _is_argument(words[1]):
+        prefix.append(words[1])
+    return " ".join(prefix) + ":*"
 
 
 def command_request(request_id: int | str, params: dict[str, Any]) -> ToolRequest:
@@ -113,14 +121,18 @@ def file_change_request(request_id: int | str, params: dict[str, Any], item: dic
     return ToolRequest(str(request_id), PATCH_TOOL, tool_input, str(params.get("itemId") or ""), reason, suggestions)
 
 
-def decision(method: str, params: dict[str, Any], response: dict[str, Any]) -> Any:
-    """The server's Claude-shaped answer as codex's `decision`. Codex's decline carries no reason: the
-    model reads only that the user declined."""
+def decision(method: str, response: dict[str, Any]) -> str:
+    """The server's Claude-shaped answer as codex's `decision`.
+
+    Codex's decline carries no reason: the model reads only that the user declined. "Allow always" on
+    a command is a plain `accept`: the rule is kept by swe-swe for this conversation (allow_rules.py)
+    and answers the next matching request itself. `acceptWithExecpolicyAmendment` is not used because
+    codex writes it to `$CODEX_HOME/rules/default.rules` (observed: `prefix_rule(pattern=["touch",
+    "one.txt"], decision="allow")`), a rule for every thread of the user that outlives the conversation.
+    On a file change it is `acceptForSession` (this process only), and the mode turns to acceptEdits.
+    """
     if response.get("behavior") != "allow":
         return "decline"
-    if not response.get("updatedPermissions"):
-        return "accept"
-    amendment = params.get("proposedExecpolicyAmendment")
-    if method == COMMAND_APPROVAL and isinstance(amendment, list) and amendment:
-        return {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": amendment}}
-    return "acceptForSession"
+    if response.get("updatedPermissions") and method == FILE_CHANGE_APPROVAL:
+        return "acceptForSession"
+    return "accept"

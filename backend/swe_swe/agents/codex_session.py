@@ -204,7 +204,7 @@ class CodexSession:
         rpc = self.rpc
 
         async def respond(response: dict[str, Any]) -> bool:
-            return await rpc.respond(request_id, {"decision": codex_approvals.decision(method, params, response)})
+            return await rpc.respond(request_id, {"decision": codex_approvals.decision(method, response)})
 
         await turn.sink.ask(request, respond)
 
