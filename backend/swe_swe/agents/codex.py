@@ -21,12 +21,12 @@ from typing import Any
 
 from swe_swe.agents import codex_approvals
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
-from swe_swe.agents.claude import LOST_REASON, RECAP_CHARS, SessionStep
 from swe_swe.agents.codex_rollouts import Rollouts, codex_home, rollout_validator, wait_for_turn
 from swe_swe.agents.codex_session import CodexSession, ThreadMissing, TurnEnd
 from swe_swe.agents.jsonrpc import JsonRpcError, ProcessEnded
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
+from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
 from swe_swe.claude_home import is_session_id
 from swe_swe.config import Config
 from swe_swe.recap import build_recap, shorten
@@ -82,7 +82,7 @@ class CodexAgent(Agent):
         self.vault = Vault(config.vault_dir / "codex", rollout_validator())
         self.rollouts = Rollouts(codex_home(self.env), self.vault)
         self._sessions: dict[str, CodexSession] = {}
-        self._vault_saves: dict[str, asyncio.Task[None]] = {}
+        self._vault_saves = VaultSaves()
 
     # validation and recovery
 
@@ -252,8 +252,7 @@ class CodexAgent(Agent):
     # vault
 
     def _start_vault_save(self, conversation_id: str, thread_id: str, turn_id: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._save_when_written(thread_id, turn_id))
-        self._vault_saves[conversation_id] = task
+        self._vault_saves.start(conversation_id, self._save_when_written(thread_id, turn_id))
 
     async def _save_when_written(self, thread_id: str, turn_id: str) -> None:
         path = self.rollouts.path(thread_id)
@@ -264,31 +263,12 @@ class CodexAgent(Agent):
         log.info("vault copy of codex thread %s %s", thread_id, "updated" if saved else "kept")
 
     async def _finish_vault_save(self, conversation_id: str) -> None:
-        task = self._vault_saves.pop(conversation_id, None)
-        if task is not None:
-            with contextlib.suppress(Exception):
-                await task
+        await self._vault_saves.finish(conversation_id)
 
     # user actions and lifecycle
 
     async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
-        if action == "new":
-            await self.close(conversation.id)
-            sink.recovery(conversation.agent_session_id, SessionStep.NEW, "clean_session")
-            sink.lost_agent_session(conversation.agent_session_id)
-            sink.agent_session_changed(None)
-            sink.log("notice", {"level": "info", "text": "The next message starts a new agent session, without the earlier context."})
-            return
-        old = conversation.lost_agent_session_id
-        if old and self.ensure_resumable(conversation.id, old, sink) is not None:
-            await self.close(conversation.id)
-            sink.recovery(old, SessionStep.RETRY, "back")
-            sink.agent_session_changed(old)
-            sink.lost_agent_session(None)
-            sink.log("notice", {"level": "info", "text": "The earlier agent session is back; the conversation continues with it."})
-            return
-        sink.recovery(old, SessionStep.RETRY, "still_missing")
-        sink.log("notice", {"level": "warning", "text": "The earlier agent session is still not available; the conversation goes on with the current one."})
+        await answer_recover(conversation, action, sink, self.ensure_resumable, self.close)
 
     async def stop_turn(self, conversation_id: str) -> None:
         session = self._sessions.get(conversation_id)
@@ -316,6 +296,7 @@ class CodexAgent(Agent):
                 self.rollouts.delete(thread_id)
 
     async def shutdown(self) -> None:
+        await self._vault_saves.finish_all()
         for conversation_id in list(self._sessions):
             with contextlib.suppress(Exception):
                 await self.close(conversation_id)
