@@ -160,3 +160,35 @@ def test_a_stale_thread_id_is_caught_at_run_time_and_falls_back(tmp_path: Path) 
             await client.close()
 
         asyncio.run(scenario())
+
+
+def test_codex_refusing_a_thread_that_looked_fine_triggers_the_runtime_guard(tmp_path: Path) -> None:
+    """The rollout is where codex looks and valid, yet codex says "no rollout found" (a stand-in app-server,
+    since the real one cannot be made to disagree on demand): the user still gets one answer, from a new
+    thread with the recap, and no error."""
+    fake_codex = str(Path(__file__).with_name("fake_codex_app_server.py"))
+    home = tmp_path / "codex-home"
+    work = tmp_path / "work"
+    work.mkdir()
+    thread_id = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+    rollout = home / "sessions/2026/01/01" / f"rollout-2026-01-01T00-00-00-{thread_id}.jsonl"
+    rollout.parent.mkdir(parents=True)
+    rollout.write_text('{"type":"session_meta","payload":{"id":"%s"}}\n' % thread_id)
+    server = ServerProcess(data_dir=tmp_path / "data", agent="codex", env={"CODEX_HOME": str(home)},
+                    extra_args=["--codex-bin", fake_codex, "--workdir", str(work)]).start()
+    try:
+        async def scenario() -> None:
+            client = await Client.connect(server.ws_url)
+            welcome = await client.hello(agent_session_id=thread_id)
+            await turn(client, "first")
+            assert answers(client) == ["echo: first [recap=no]"]
+            assert [d["recovery"] for d in kinds(client, "session_lost")] == ["new_session"]
+            info = details(server, welcome["conversation_id"])
+            assert [s["step"] for s in info["recovery"]] == ["runtime_guard", "fallback"]
+            assert info["agent_session_id"] not in (None, thread_id)
+            assert not [e for e in client.events if e["kind"] == "notice"]
+            await client.close()
+
+        asyncio.run(scenario())
+    finally:
+        server.terminate()
