@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import CHROMIUM, REPO, ClaudeLab, Row, Settings, claude_bin, machine  # noqa: E402
 
-FIGURES = ("1", "2", "3", "6", "4", "5", "7")  # backend figures first, then the browser ones
+FIGURES = ("1", "2", "3", "6", "4", "5", "7", "8")  # backend figures first, then the browser ones
 
 
 def _raise_fd_limit() -> None:
@@ -113,16 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         if number == "6":
             import fig6_scale
             return lambda: fig6_scale.run(settings)
+        if number == "8":
+            import fig8_approvals
+            return lambda: fig8_approvals.run(settings, claude_lab())
         import fig7_app
         return lambda: fig7_app.run(settings)
 
     try:
         for number in wanted:
-            if number in ("1", "3") and not has_claude:
+            if number in ("1", "3", "8") and not has_claude:
                 rows.append(Row(number, "needs the claude CLI", None, "", note=f"missing {claude_bin()}: run make test-deps"))
                 failed.append(number)
                 continue
-            if number in ("4", "5", "7") and not has_chromium:
+            if number in ("4", "5", "7", "8") and not has_chromium:
                 rows.append(Row(number, "needs Chromium", None, "", note=f"missing {CHROMIUM}: run make test-deps"))
                 failed.append(number)
                 continue

@@ -1,5 +1,6 @@
 // swe-swe service worker: precaches the versioned app shell so the app opens with no network, and
-// posts queued messages (the outbox in IndexedDB) over HTTP when no page is there to send them.
+// posts queued messages and answers to approvals (the outbox in IndexedDB) over HTTP when no page is
+// there to send them.
 //
 // VERSION carries a hash of the shell files: after changing any of them run
 // `node pwa/tests/stamp-version.mjs` (pwa/tests/shell.test.mjs fails until you do). The browser then
@@ -7,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+e5dbb489aa';
+const VERSION = '0.1.0+639c1bcb5a';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -21,12 +22,14 @@ const SHELL = [
   '/css/app.css',
   '/js/api.js',
   '/js/app.js',
+  '/js/approvals.js',
   '/js/backoff.js',
   '/js/connection-machine.js',
   '/js/connection.js',
   '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',
+  '/js/diff-model.js',
   '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',
@@ -39,6 +42,8 @@ const SHELL = [
   '/js/unload-copy.js',
   '/js/view-model.js',
   '/js/controller/actions.js',
+  '/js/controller/approval-actions.js',
+  '/js/controller/approval-dock.js',
   '/js/controller/composer.js',
   '/js/controller/connection-controls.js',
   '/js/controller/details-dialog.js',
@@ -58,12 +63,15 @@ const SHELL = [
   '/js/controller/socket.js',
   '/js/controller/startup.js',
   '/js/controller/state.js',
+  '/js/ui/approval-card.js',
   '/js/ui/conversation-view.js',
   '/js/ui/details.js',
   '/js/ui/dom.js',
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
   '/js/ui/sidebar.js',
+  '/js/ui/tool-views.js',
+  '/vendor/diff.js',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/icon-maskable-512.png',
@@ -167,10 +175,12 @@ async function flushWithRetries(exclude) {
   }
 }
 
-// ---- the outbox, over HTTP (POST /api/conversations/{id}/messages: same idempotency as `send`)
+// ---- the outbox, over HTTP (POST /api/conversations/{id}/messages and …/approvals/{approval_id}:
+// the same idempotency as `send` and `approve`)
 
 /**
- * Whether an entry should go out now (the rules of pwa/js/outbox.js: not acked, not refused, not expired).
+ * Whether an entry should go out now (the rules of pwa/js/outbox.js: not acked, not refused, a
+ * message not expired; answers never expire).
  * @param {any} entry
  * @param {number} now
  * @param {number} expiryMs
@@ -178,8 +188,27 @@ async function flushWithRetries(exclude) {
 function shouldSend(entry, now, expiryMs) {
   if (!entry || entry.acked_seq != null || entry.refused) return false;
   if (self.SweSweDb.isPendingId(entry.conversation_id)) return false; // the server has not named it yet
-  if (!entry.send_anyway && expiryMs > 0 && now - entry.created_at > expiryMs) return false;
+  const message = entry.type !== 'approve' && entry.type !== 'set_mode';
+  if (message && !entry.send_anyway && expiryMs > 0 && now - entry.created_at > expiryMs) return false;
   return true;
+}
+
+/**
+ * The request that delivers an entry, or null (a mode change has no HTTP route: it waits for a
+ * page). The same rule as httpRequestFor in pwa/js/outbox.js (pwa/tests/shell.test.mjs compares).
+ * @param {any} entry
+ * @returns {{path: string, body: any}|null}
+ */
+function requestFor(entry) {
+  const conv = `/api/conversations/${encodeURIComponent(entry.conversation_id)}`;
+  if (entry.type === 'set_mode') return null;
+  if (entry.type === 'approve') {
+    const body = { client_msg_id: entry.client_msg_id, decision: entry.decision };
+    if (entry.message) body.message = entry.message;
+    if (entry.answers) body.answers = entry.answers;
+    return { path: `${conv}/approvals/${encodeURIComponent(entry.approval_id)}`, body };
+  }
+  return { path: `${conv}/messages`, body: { client_msg_id: entry.client_msg_id, text: entry.text } };
 }
 
 function idbRequest(request) {
@@ -223,18 +252,19 @@ async function flushOutbox({ exclude }) {
     const now = Date.now();
     const skip = new Set(exclude);
     const due = entries
-      .filter((e) => !skip.has(e.conversation_id) && shouldSend(e, now, expiryMs))
+      .filter((e) => !skip.has(e.conversation_id) && shouldSend(e, now, expiryMs) && requestFor(e))
       .sort((a, b) => a.created_at - b.created_at);
     let changed = false;
     let retry = false;
     for (const entry of due) {
+      const { path, body: payload } = requestFor(entry);
       let response;
       try {
-        response = await fetch(`/api/conversations/${encodeURIComponent(entry.conversation_id)}/messages`, {
+        response = await fetch(path, {
           method: 'POST',
           credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify({ client_msg_id: entry.client_msg_id, text: entry.text }),
+          body: JSON.stringify(payload),
         });
       } catch {
         retry = true; // offline

@@ -9,7 +9,7 @@ import logging
 from urllib.parse import urlencode
 
 from sanic import Request, Sanic, Websocket
-from sanic.exceptions import NotFound
+from sanic.exceptions import MethodNotAllowed, NotFound, PayloadTooLarge
 from sanic.response import HTTPResponse, redirect
 
 from swe_swe import permission_modes, security
@@ -23,6 +23,9 @@ from swe_swe.conversations import Conversations, ModeSettings
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response
 from swe_swe.hub import Hub
+from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from swe_swe.metrics import Metrics
+from swe_swe.rate_limit import ClientBuckets
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
 from swe_swe.turns import TurnRunner
@@ -36,12 +39,14 @@ EXPIRY_SWEEP_SECONDS = 300.0
 def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app = Sanic(f"swe_swe_{next(_app_numbers)}", configure_logging=False)
     app.config.WEBSOCKET_MAX_SIZE = config.max_frame_bytes * 4 + 65536
-    app.config.REQUEST_MAX_SIZE = config.max_frame_bytes * 4 + 65536
+    app.config.REQUEST_MAX_SIZE = config.max_frame_bytes  # refused from Content-Length, before reading
     app.config.KEEP_ALIVE_TIMEOUT = 30
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    security.make_private_dir(config.data_dir)
+    security.create_private_file(config.db_path)
     store = Store(config.db_path)
-    hub = Hub(store)
+    metrics = Metrics()
+    hub = Hub(store, metrics)
     running_agents = RunningAgents(config.data_dir)
     agent = choose_agent(config, running_agents) if agent is None else agent
     if not isinstance(agent, AgentRegistry):
@@ -51,6 +56,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
     app.ctx.allowed_hosts = security.allowed_host_names(config.host, config.allowed_hosts)
     app.ctx.store = store
+    app.ctx.metrics = metrics
     app.ctx.hub = hub
     app.ctx.agent = agent
     app.ctx.runner = runner
@@ -58,13 +64,17 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     modes = ModeSettings(config.permission_mode, permission_modes.allowed_modes(config))
     app.ctx.conversations = Conversations(store, hub, runner, agent, config.session_timeout_hours, modes)
     app.ctx.connections = set()
+    app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
     app.blueprint(api)
     app.blueprint(make_blueprint())
     app.on_request(guard)
+    app.on_response(add_security_headers)
     app.error_handler.add(ProtocolError, lambda request, error: error_response(error))
     app.error_handler.add(NotFound, not_found)
+    app.error_handler.add(PayloadTooLarge, too_large)
     app.add_websocket_route(websocket, "/ws")
+    app.add_route(serve_metrics, "/api/metrics", methods=["GET"])
     app.before_server_start(on_start)
     app.before_server_stop(on_stop)
     return app
@@ -72,6 +82,11 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
 
 def not_found(request: Request, error: Exception) -> HTTPResponse:
     return error_response(ProtocolError(ErrorCode.NOT_FOUND, "not found"))
+
+
+def too_large(request: Request, error: Exception) -> HTTPResponse:
+    limit = request.app.config.REQUEST_MAX_SIZE
+    return error_response(ProtocolError(ErrorCode.TOO_LARGE, f"requests are limited to {limit} bytes"))
 
 
 def _offered_token(request: Request) -> str | None:
@@ -83,14 +98,44 @@ def _offered_token(request: Request) -> str | None:
 
 
 async def guard(request: Request) -> HTTPResponse | None:
-    """Runs before every route, and before the WebSocket upgrade, so refusals are plain HTTP."""
+    """Runs before every route, and before the WebSocket upgrade, so refusals are plain HTTP.
+
+    Every check is by method and path prefix, never by route: a route added later is covered."""
+    answer = _intercept(request)
+    if answer is None and request.method == "HEAD" and request.route is None:
+        answer = await _answer_head(request)
+    return answer
+
+
+async def _answer_head(request: Request) -> HTTPResponse | None:
+    """Routes are declared for GET; HEAD gets the GET route's answer, whose body Sanic never sends."""
+    if request.path == "/ws":
+        return None
+    try:
+        route, handler, kwargs = request.app.router.get(request.path, "GET", request.headers.getone("host", None))
+    except (NotFound, MethodNotAllowed):
+        return None
+    request.route = route
+    return await handler(request, **kwargs)
+
+
+def _intercept(request: Request) -> HTTPResponse | None:
+    """The guard's own answer instead of the route's: a refusal, or the sign-in redirect."""
     ctx = request.app.ctx
     path = request.path
+    has_bearer = security.bearer_token(request.headers.get("authorization")) is not None
+    if not security.same_origin_write(request.method, request.headers, has_bearer):
+        log.warning("refused a state-changing request from another site")
+        return error_response(ProtocolError(ErrorCode.FORBIDDEN, "Requests from other sites are not allowed."))
     if path == "/api/health":
         return None
     protected = path == "/ws" or path.startswith("/api/")
     if not protected:
         return _adopt_token_from_url(request) if "token" in request.args else None
+    if path.startswith("/api/") and not ctx.http_buckets.take(request.client_ip):
+        response = error_response(ProtocolError(ErrorCode.RATE_LIMITED, "Too many requests; try again in a moment."))
+        response.headers["Retry-After"] = "1"
+        return response
     if not security.host_allowed(request.headers.get("host"), ctx.allowed_hosts):
         log.warning("refused a request for an unexpected Host")
         return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This host name is not allowed."))
@@ -99,13 +144,31 @@ async def guard(request: Request) -> HTTPResponse | None:
         return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This origin is not allowed."))
     if not security.token_matches(ctx.token, _offered_token(request)):
         return error_response(ProtocolError(ErrorCode.UNAUTHORIZED, "A valid token is required: open the link swe-swe printed."))
+    if _needs_json(request) and not security.declares_json(request.headers.get("content-type")):
+        return error_response(ProtocolError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be JSON (Content-Type: application/json)."))
     return None
+
+
+def _needs_json(request: Request) -> bool:
+    """A state-changing request with a body, unless its route takes raw bytes (`ctx_raw_body=True`)."""
+    if request.method.upper() not in security.STATE_CHANGING_METHODS:
+        return False
+    if request.route is not None and getattr(request.route.ctx, "raw_body", False):
+        return False
+    length = request.headers.get("content-length", "0").strip()
+    return bool(request.body) or not length.isdigit() or int(length) > 0
+
+
+async def add_security_headers(request: Request, response: HTTPResponse) -> None:
+    """The same hardening headers on every answer: the shell, the API, errors and redirects."""
+    for name, value in security.RESPONSE_HEADERS.items():
+        response.headers.setdefault(name, value)
 
 
 def _adopt_token_from_url(request: Request) -> HTTPResponse:
     """`?token=` on a page: keep it in an HttpOnly cookie, then drop it from the address bar."""
     remaining = [(k, v) for k, values in request.args.items() if k != "token" for v in values]
-    target = request.path + (f"?{urlencode(remaining)}" if remaining else "")
+    target = security.local_path(request.path) + (f"?{urlencode(remaining)}" if remaining else "")
     response = redirect(target, status=302)
     if security.token_matches(request.app.ctx.token, request.args.get("token")):
         response.add_cookie(
@@ -124,10 +187,17 @@ async def websocket(request: Request, ws: Websocket) -> None:
     ctx = request.app.ctx
     connection = Connection(ws, ctx.config, ctx.store, ctx.hub, ctx.conversations)
     ctx.connections.add(connection)
+    ctx.metrics.sockets_open.inc()
     try:
         await connection.serve()
     finally:
         ctx.connections.discard(connection)
+        ctx.metrics.sockets_open.dec()
+
+
+async def serve_metrics(request: Request) -> HTTPResponse:
+    """Prometheus text; behind the token like the rest of /api (counts say when someone is working)."""
+    return HTTPResponse(request.app.ctx.metrics.render(), content_type=METRICS_CONTENT_TYPE)
 
 
 async def on_start(app: Sanic) -> None:

@@ -52,6 +52,11 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--agent-idle", type=float, default=float(_env(env, "agent-idle", str(defaults.agent_idle_seconds))),
                    help="seconds an agent process may sit idle before it is closed (the next turn resumes it)")
     p.add_argument("--max-frame-bytes", type=int, default=int(_env(env, "max-frame-bytes", str(defaults.max_frame_bytes))))
+    p.add_argument("--http-rate-burst", type=int, default=int(_env(env, "http-rate-burst", str(defaults.http_rate_burst))),
+                   help="API requests one client address may make at once")
+    p.add_argument("--http-rate-per-second", type=float,
+                   default=float(_env(env, "http-rate-per-second", str(defaults.http_rate_per_second))),
+                   help="API requests per second one client address may make, sustained")
     p.add_argument("--allowed-host", action="append", default=[h for h in _env(env, "allowed-hosts", "").split(",") if h],
                    help="an extra host name browsers may use to reach this server (repeatable)")
     p.add_argument("--log-level", default=_env(env, "log-level", "warning"))
@@ -74,6 +79,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         allow_bypass=args.allow_bypass,
         approval_timeout_seconds=max(0.0, args.approval_timeout),
         max_frame_bytes=args.max_frame_bytes,
+        http_rate_burst=args.http_rate_burst,
+        http_rate_per_second=args.http_rate_per_second,
         agent_idle_seconds=args.agent_idle,
         allowed_hosts=tuple(args.allowed_host),
         demo_delay=float(os.environ.get("SWE_SWE_DEMO_DELAY", "1")),
@@ -99,10 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from swe_swe.agents.select import AgentNotFound
     from swe_swe.app import create_app
+    from swe_swe.errors import UnsafeDataDir
 
     try:
         app = create_app(config)
-    except AgentNotFound as error:
+    except (AgentNotFound, UnsafeDataDir) as error:
         print(f"swe-swe: {error}", file=sys.stderr)
         return 2
 

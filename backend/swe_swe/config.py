@@ -25,6 +25,8 @@ class Config:
     max_text_chars: int = 100_000
     rate_burst: int = 100
     rate_per_second: float = 20.0
+    http_rate_burst: int = 200
+    http_rate_per_second: float = 50.0
     agent_idle_seconds: float = 600.0
     stop_grace_seconds: float = 3.0
     allowed_hosts: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ class ErrorCode(enum.StrEnum):
     PROTOCOL = "protocol"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -29,6 +30,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
 }
 
 
@@ -46,3 +48,8 @@ class ProtocolError(Exception):
         if self.client_msg_id:
             body["client_msg_id"] = self.client_msg_id
         return body
+
+
+class UnsafeDataDir(RuntimeError):
+    """The data dir holds something the server must not trust (a planted link, a file it cannot make
+    private); the server refuses to start rather than write secrets through it."""

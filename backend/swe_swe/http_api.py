@@ -123,7 +123,13 @@ async def conversation_events(request: Request, conversation_id: str) -> HTTPRes
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     send = protocol.parse_message_fields(_limited_json_body(request), request.app.ctx.config.max_text_chars)
     stored = request.app.ctx.conversations.submit(_conversation_id(conversation_id), send.client_msg_id, send.text)
-    return json({"seq": stored.seq, "duplicate": stored.duplicate})
+    return _ack(request, stored.seq, stored.duplicate)
+
+
+def _ack(request: Request, seq: int, duplicate: bool) -> HTTPResponse:
+    if duplicate:
+        request.app.ctx.metrics.duplicates_refused.labels(via="http").inc()
+    return json({"seq": seq, "duplicate": duplicate})
 
 
 def _limited_json_body(request: Request) -> dict[str, Any]:
@@ -138,7 +144,7 @@ async def post_approval(request: Request, conversation_id: str, approval_id: str
     """The service worker's way to deliver an answer with no page open (a queued tap)."""
     answer = protocol.parse_approval_fields(_limited_json_body(request), approval_id)
     ended = await request.app.ctx.conversations.approve(_conversation_id(conversation_id), answer, "http")
-    return json({"seq": ended.seq, "duplicate": ended.duplicate})
+    return _ack(request, ended.seq, ended.duplicate)
 
 
 @api.delete("/conversations/<conversation_id>/allow-always/<rule_id:int>")

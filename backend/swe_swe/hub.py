@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Protocol
 
+from swe_swe.metrics import Metrics
 from swe_swe.store import LoggedEvent, Store
 
 
@@ -19,8 +20,9 @@ class Subscriber(Protocol):
 
 
 class Hub:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, metrics: Metrics | None = None) -> None:
         self.store = store
+        self.metrics = metrics or Metrics()
         self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
 
     def attach(self, conversation_id: str, subscriber: Subscriber) -> None:
@@ -44,6 +46,7 @@ class Hub:
         return event
 
     def publish(self, conversation_id: str, event: LoggedEvent) -> None:
+        self.metrics.observe_event(conversation_id, event)
         for subscriber in self.subscribers(conversation_id):
             subscriber.offer_event(event)
 

@@ -3,14 +3,25 @@ WebSocket hijacking and DNS rebinding (any web page could otherwise run commands
 
 from __future__ import annotations
 
+import errno
 import hmac
+import logging
+import os
 import secrets
 import socket
+import stat
+from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+from swe_swe.errors import UnsafeDataDir
+
+log = logging.getLogger("swe_swe")
 
 TOKEN_COOKIE = "swe_swe_token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 def load_or_create_token(data_dir: Path, given: str) -> str:
@@ -18,15 +29,65 @@ def load_or_create_token(data_dir: Path, given: str) -> str:
     if given:
         return given
     path = data_dir / "token"
-    if path.exists():
-        saved = path.read_text().strip()
+    for _ in range(2):
+        saved = _read_token(path)
         if saved:
             return saved
-    data_dir.mkdir(parents=True, exist_ok=True)
+        if saved == "":
+            path.unlink()  # a crash came between creating the file and writing it
+        try:
+            return _create_token(path)
+        except FileExistsError:
+            continue  # another server on this data dir made one first: use theirs
+    raise UnsafeDataDir("The token file in the data dir cannot be read or made; remove it and start again.")
+
+
+def _read_token(path: Path) -> str | None:
+    """The saved token, "" for an empty file, None for no file. Never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeDataDir("The token file in the data dir is a symbolic link; remove it and start again.") from None
+        raise
+    with os.fdopen(fd) as handle:
+        return handle.read().strip()
+
+
+def _create_token(path: Path) -> str:
+    """O_EXCL: never write into a file (or through a link) that someone else made first."""
     token = secrets.token_urlsafe(24)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(token + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     return token
+
+
+def make_private_dir(path: Path) -> None:
+    """The data dir, 0700 from its creation (mkdir's mode, which a umask can only narrow).
+
+    A data dir left open by an older release is closed once, with a warning: its files may have
+    been made 0644, and the dir's mode is what keeps them from other users."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=PRIVATE_DIR_MODE)
+        return
+    except FileExistsError:
+        pass
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        log.warning("the data dir was open to other users; it is now 0700")
+        path.chmod(PRIVATE_DIR_MODE)
+
+
+def create_private_file(path: Path) -> None:
+    """Make `path` 0600 if it is missing, before SQLite opens it: SQLite then gives its -wal and -shm
+    files the same mode, so no byte of a conversation is ever in a file others may read."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, PRIVATE_FILE_MODE)
+    os.close(fd)
 
 
 def token_matches(expected: str, offered: str | None) -> bool:
@@ -80,3 +141,72 @@ def origin_allowed(origin: str | None, host_header: str | None) -> bool:
     if parts.scheme not in ("http", "https") or not host_header:
         return False
     return parts.netloc.lower() == host_header.strip().lower()
+
+
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON_MEDIA_TYPE = "application/json"
+
+
+def same_origin_write(method: str, headers: Mapping[str, str], has_bearer: bool) -> bool:
+    """Whether a request may change state: the cookie rides along with any page's request, so a
+    browser must prove the request comes from our own page (CSRF).
+
+    A foreign Origin is always refused. A same-origin Origin, or `Sec-Fetch-Site: same-origin` when a
+    browser sends no Origin, is accepted. A request with neither is not from a browser page: it is
+    allowed only with the token in `Authorization`, which no other site can make a browser add."""
+    if method.upper() not in STATE_CHANGING_METHODS:
+        return True
+    origin = headers.get("origin")
+    if origin is not None:
+        return origin_allowed(origin, headers.get("host"))
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site.strip().lower() == "same-origin"
+    return has_bearer
+
+
+def declares_json(content_type: str | None) -> bool:
+    """`application/json`, with or without parameters: the one type a cross-site form cannot send
+    without a CORS preflight (which this server never answers)."""
+    if not content_type:
+        return False
+    return content_type.split(";", 1)[0].strip().lower() == JSON_MEDIA_TYPE
+
+
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def local_path(path: str) -> str:
+    """`path` as a redirect target that cannot leave this server: a browser reads `//host/` and
+    `/\\host/` as another site, so leading slashes and backslashes fold into one `/`, and any other
+    character outside a plain path (a backslash, a control character) is percent-encoded."""
+    return "/" + quote(path.lstrip("/\\"), safe=PATH_SAFE)
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",  # attachment previews are blob: URLs
+        "connect-src 'self'",  # the API and /ws (CSP 3: 'self' covers ws: and wss: to this host)
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+RESPONSE_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",  # the first URL carries the token
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}

@@ -7,7 +7,7 @@ In a wheel the files live in `swe_swe/static/`; in a source checkout they are th
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
@@ -24,6 +24,28 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".json": "application/json",
 }
+
+
+# The shell, as rules rather than a list, so a new module is served without a change here. A source
+# checkout's pwa/ also holds package.json, tests/ and icons/make_icons.py: none of those is served.
+SHELL_TOP_FILES = frozenset({"index.html", "manifest.webmanifest"})
+SHELL_DIRS: dict[str, frozenset[str]] = {
+    "css": frozenset({".css"}),
+    "js": frozenset({".js", ".mjs"}),
+    "vendor": frozenset({".js"}),  # vendored libraries (their licences stay unserved)
+    "icons": frozenset({".png", ".svg", ".ico", ".webp"}),
+}
+
+
+def in_shell(path: str) -> bool:
+    """Whether `path` (relative to pwa/) names a file of the app shell: by folder and suffix, never a
+    dot-file, a `tests` folder or a `..`."""
+    parts = path.split("/")
+    if any(part in ("", ".", "..", "tests") or part.startswith(".") for part in parts):
+        return False
+    if len(parts) == 1:
+        return parts[0] in SHELL_TOP_FILES
+    return PurePosixPath(path).suffix in SHELL_DIRS.get(parts[0], frozenset())
 
 
 def locate(folder: str) -> Path:
@@ -58,7 +80,7 @@ def make_blueprint() -> Blueprint:
     @bp.get("/<path:path>")
     async def asset(request: Request, path: str) -> HTTPResponse:
         target = (pwa_dir / path).resolve()
-        if not target.is_relative_to(pwa_dir.resolve()) or not target.is_file() or "/tests/" in f"/{path}":
+        if not in_shell(path) or not target.is_relative_to(pwa_dir.resolve()) or not target.is_file():
             raise NotFound("not found")
         return await send(target, "no-cache")
 

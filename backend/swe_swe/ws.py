@@ -169,10 +169,14 @@ class Connection:
         elif isinstance(frame, protocol.Stop):
             await self.conversations.stop(self.conversation_id)
         elif isinstance(frame, protocol.Recover):
+            if frame.action == "retry":
+                self.hub.metrics.recoveries.labels(kind="retry").inc()
             await self.conversations.recover(self.conversation_id, frame.action)
 
     def _ack(self, client_msg_id: str, seq: int, duplicate: bool) -> None:
         self._send({"type": "ack", "client_msg_id": client_msg_id, "seq": seq, "duplicate": duplicate})
+        if duplicate:
+            self.hub.metrics.duplicates_refused.labels(via="ws").inc()
 
     def _hello(self, hello: protocol.Hello) -> None:
         if self.conversation_id is not None:
@@ -215,7 +219,9 @@ class Connection:
 
     async def _replay(self) -> None:
         assert self.conversation_id is not None
+        start = self.last_sent_seq
         await self._send_logged_through(None)
+        self.hub.metrics.replayed(reconnect=start > 0, events=self.last_sent_seq - start)
         await self.ws.send(protocol.encode({"type": "replay_done", "head_seq": self.last_sent_seq}))
 
     async def _send_event(self, event: LoggedEvent) -> None:

@@ -33,3 +33,31 @@ def test_hosts_and_origins() -> None:
     assert not security.origin_allowed("http://evil.example", "127.0.0.1:7000")
     assert not security.origin_allowed("http://127.0.0.1:7001", "127.0.0.1:7000")
     assert not security.origin_allowed("null", "127.0.0.1:7000")
+
+
+def test_state_changing_requests_must_come_from_this_origin() -> None:
+    host = {"host": "127.0.0.1:7000"}
+    assert security.same_origin_write("GET", {**host, "origin": "http://evil.example"}, False)
+    assert security.same_origin_write("POST", {**host, "origin": "http://127.0.0.1:7000"}, False)
+    assert not security.same_origin_write("POST", {**host, "origin": "http://evil.example"}, True)
+    assert security.same_origin_write("DELETE", {**host, "sec-fetch-site": "same-origin"}, False)
+    assert not security.same_origin_write("DELETE", {**host, "sec-fetch-site": "same-site"}, False)
+    assert not security.same_origin_write("PATCH", host, False)
+    assert security.same_origin_write("PUT", host, True)
+
+
+def test_only_json_declares_json() -> None:
+    assert security.declares_json("application/json")
+    assert security.declares_json("Application/JSON; charset=utf-8")
+    assert not security.declares_json("text/plain")
+    assert not security.declares_json("application/jsonp")
+    assert not security.declares_json(None)
+
+
+def test_local_path_cannot_name_another_site() -> None:
+    assert security.local_path("/") == "/"
+    assert security.local_path("//evil.example/") == "/evil.example/"
+    assert security.local_path("/\\evil.example/") == "/evil.example/"
+    assert security.local_path("/\t/evil.example") == "/%09/evil.example"
+    assert security.local_path("/a\\b") == "/a%5Cb"
+    assert security.local_path("/js/app.js") == "/js/app.js"

@@ -2,7 +2,7 @@
 // a 200 from /api/conversations is how the page learns it is signed in.
 
 /**
- * @typedef {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number}} ConversationSummary
+ * @typedef {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number}} ConversationSummary
  * @typedef {{ok: true, value: any} | {ok: false, reason: 'unauthorized'|'offline'|'not_found'|'error', status?: number, message: string}} ApiResult
  */
 
@@ -49,6 +49,16 @@ export function conversationDetails(id) {
 /** @param {string} id @returns {Promise<ApiResult>} */
 export function deleteConversation(id) {
   return call(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/**
+ * Revoke one "allow always" rule of a conversation.
+ * @param {string} id
+ * @param {string} ruleId
+ * @returns {Promise<ApiResult>} value: {deleted: boolean}
+ */
+export function revokeRule(id, ruleId) {
+  return call(`/api/conversations/${encodeURIComponent(id)}/allow-always/${encodeURIComponent(ruleId)}`, { method: 'DELETE' });
 }
 
 /** @returns {Promise<ApiResult>} */

@@ -26,6 +26,8 @@ Object.defineProperty(window, 'sweSwe', {
         leader: c?.leader ?? false,
         outbox: c ? [...c.entries.values()] : [],
         items: c ? c.model.items.map((i) => ({ kind: i.kind, key: i.key })) : [],
+        approvals: c ? c.model.pendingApprovals.map((a) => a.approval_id) : [],
+        mode: c?.model.mode?.mode ?? c?.welcome?.permission_mode ?? c?.record.permission_mode ?? null,
       };
     },
     connection: conn,

@@ -2,6 +2,8 @@
 // come from IndexedDB (db.js) and the server's list; controller/records.js and controller/render.js
 // call these rules and draw the result (ui/sidebar.js).
 
+import { isMessage } from './outbox.js';
+
 /** @typedef {import('./db.js').ConversationRecord} ConversationRecord */
 /** @typedef {import('./ui/sidebar.js').ListRow} ListRow */
 
@@ -36,6 +38,7 @@ export function listedRecords(records, { queued, drafts, currentId }) {
  * @property {boolean} pendingNew
  * @property {string} title   the model's title ('' when it has none yet)
  * @property {string} status  the model's status
+ * @property {number} approvals  approvals waiting for an answer
  */
 
 /**
@@ -56,23 +59,24 @@ export function listRows(listed, { queued, drafts, open, now }) {
       queued: queued.get(r.id) ?? 0,
       pending_new: !!r.pending_new,
       has_draft: drafts.has(r.id),
+      approvals: isOpen && !open.pendingNew ? open.approvals : r.pending_approvals ?? 0,
     };
   });
   if (open?.pendingNew && !rows.some((r) => r.id === open.id)) {
-    rows.unshift({ id: open.id, title: '', status: 'idle', last_active_at: now, queued: 0, pending_new: true, has_draft: false });
+    rows.unshift({ id: open.id, title: '', status: 'idle', last_active_at: now, queued: 0, pending_new: true, has_draft: false, approvals: 0 });
   }
   return rows;
 }
 
 /**
- * Unacked messages per conversation.
+ * Unacked messages per conversation (answers to approvals and mode changes are not "queued messages").
  * @param {import('./outbox.js').OutboxEntry[]} entries
  * @returns {Map<string, number>}
  */
 export function countUnacked(entries) {
   const counts = new Map();
   for (const e of entries) {
-    if (e.acked_seq != null) continue;
+    if (e.acked_seq != null || !isMessage(e)) continue;
     counts.set(e.conversation_id, (counts.get(e.conversation_id) ?? 0) + 1);
   }
   return counts;

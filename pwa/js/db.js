@@ -92,6 +92,9 @@ export function setMeta(key, value) {
  * @property {boolean} pending_new   created on this device, not yet on the server
  * @property {string|null} adopt_session_id
  * @property {number} local_updated_at
+ * @property {string|null} [permission_mode]     as last known (welcome, mode_changed)
+ * @property {string[]|null} [permission_modes]  the modes the server allows
+ * @property {number} [pending_approvals]        approvals waiting for an answer (the server's list)
  */
 
 /**
@@ -134,7 +137,7 @@ export function patchConversation(id, patch) {
 
 /**
  * Merge the server's list (GET /api/conversations) into the local records, keeping local fields.
- * @param {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number}[]} list
+ * @param {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number}[]} list
  * @returns {Promise<ConversationRecord[]>} all local records afterwards
  */
 export function mergeServerList(list) {
@@ -149,6 +152,7 @@ export function mergeServerList(list) {
         head_seq: c.head_seq ?? current.head_seq,
         created_at: c.created_at ?? current.created_at,
         last_active_at: c.last_active_at ?? current.last_active_at,
+        pending_approvals: Number.isInteger(c.pending_approvals) ? c.pending_approvals : (current.pending_approvals ?? 0),
         pending_new: false,
       });
     }

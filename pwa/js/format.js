@@ -106,6 +106,10 @@ export function toolSummary(name, input) {
       return oneLine(pick('query'));
     case 'Task': case 'Agent':
       return oneLine(pick('description', 'prompt'));
+    case 'AskUserQuestion':
+      return oneLine(Array.isArray(input.questions) ? input.questions[0]?.question ?? '' : '');
+    case 'ExitPlanMode':
+      return oneLine(String(input.plan ?? '').split('\n').map((l) => l.replace(/^[#>*\-\d.\s]+/, '').trim()).find(Boolean) ?? '');
     case 'TodoWrite':
       return Array.isArray(input.todos) ? `${input.todos.length} item${input.todos.length === 1 ? '' : 's'}` : '';
     default: {

@@ -1,5 +1,8 @@
 // Outbox rules: which queued messages to send, when they count as delivered, when they expire.
 // Pure: the entries live in IndexedDB (db.js, read by the service worker too); this module only decides.
+// Three types of entry ride the same outbox: a message (`send`; entries stored before types existed
+// have no `type` and are messages), an answer to an approval (`approve`) and a permission mode
+// change (`set_mode`). All are idempotent by `client_msg_id` on the server.
 //
 // Life of an entry: created (in IndexedDB before anything is sent) → sent on a socket (maybe many
 // times, one per connection) → acked (acked_seq set: the server stored it) → removed once the
@@ -12,11 +15,23 @@ export const MAX_TEXT_CHARS = 100000;
 /** A tab that does not hold the flush lock still sends an entry left unacked this long (the leader may be asleep). */
 export const STALE_FOR_FOLLOWER_MS = 8000;
 
+/** The server's limit for a deny reason. */
+export const MAX_REASON_CHARS = 2000;
+
+/** @typedef {'message'|'approve'|'set_mode'} EntryType */
+/** @typedef {'allow'|'allow_always'|'deny'} Decision */
+
 /**
  * @typedef {object} OutboxEntry
  * @property {string} client_msg_id   UUID, the idempotency key
  * @property {string} conversation_id server id, or a local "new-…" id until the server names it
- * @property {string} text
+ * @property {EntryType} [type]       absent: a message (entries from before types existed)
+ * @property {string} text            a message's text ('' for the other types)
+ * @property {string} [approval_id]   approve: the approval it answers
+ * @property {Decision} [decision]    approve
+ * @property {string|null} [message]  approve: the reason told to the agent on a deny
+ * @property {Record<string, string|string[]>|null} [answers]  approve: a question's answers
+ * @property {string} [mode]          set_mode: the permission mode asked for
  * @property {number} created_at
  * @property {number} sent_count      how many times it went out (sockets or HTTP)
  * @property {number|null} last_sent_at
@@ -59,11 +74,118 @@ export function createEntry({ conversation_id, text, now, id }) {
 }
 
 /**
+ * An answer to an approval. It never expires (it names one approval: if that one has ended, the
+ * server acks it as a duplicate and nothing happens, I7).
+ * @param {{conversation_id: string, approval_id: string, decision: Decision, message?: string|null,
+ *   answers?: Record<string, string|string[]>|null, now: number, id: string}} args
+ * @returns {OutboxEntry}
+ */
+export function createAnswer({ conversation_id, approval_id, decision, message = null, answers = null, now, id }) {
+  const reason = typeof message === 'string' && message.trim() ? message.trim().slice(0, MAX_REASON_CHARS) : null;
+  return { ...createEntry({ conversation_id, text: '', now, id }), type: 'approve', approval_id, decision, message: reason, answers: answers ?? null };
+}
+
+/**
+ * @param {{conversation_id: string, mode: string, now: number, id: string}} args
+ * @returns {OutboxEntry}
+ */
+export function createModeChange({ conversation_id, mode, now, id }) {
+  return { ...createEntry({ conversation_id, text: '', now, id }), type: 'set_mode', mode };
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @returns {EntryType}
+ */
+export function entryType(entry) {
+  return entry.type === 'approve' || entry.type === 'set_mode' ? entry.type : 'message';
+}
+
+/** @param {OutboxEntry} entry */
+export function isMessage(entry) {
+  return entryType(entry) === 'message';
+}
+
+/**
+ * The socket frame that carries an entry (docs/protocol.md).
+ * @param {OutboxEntry} entry
+ * @returns {Record<string, any>}
+ */
+export function frameFor(entry) {
+  switch (entryType(entry)) {
+    case 'approve': return { type: 'approve', client_msg_id: entry.client_msg_id, ...answerBody(entry) };
+    case 'set_mode': return { type: 'set_mode', client_msg_id: entry.client_msg_id, mode: entry.mode };
+    default: return { type: 'send', client_msg_id: entry.client_msg_id, text: entry.text };
+  }
+}
+
+/**
+ * @param {OutboxEntry} entry
+ * @returns {{approval_id: string, decision: Decision, message?: string, answers?: Record<string, string|string[]>}}
+ */
+function answerBody(entry) {
+  return {
+    approval_id: String(entry.approval_id),
+    decision: /** @type {Decision} */ (entry.decision),
+    ...(entry.message ? { message: entry.message } : {}),
+    ...(entry.answers ? { answers: entry.answers } : {}),
+  };
+}
+
+/**
+ * The HTTP request that delivers an entry with no socket (the service worker), or null when there
+ * is no route for it (a mode change waits for a page). service-worker/sw.js keeps its own copy of
+ * this rule; pwa/tests/shell.test.mjs checks that the two agree.
+ * @param {OutboxEntry} entry
+ * @returns {{path: string, body: Record<string, any>}|null}
+ */
+export function httpRequestFor(entry) {
+  const conv = `/api/conversations/${encodeURIComponent(entry.conversation_id)}`;
+  switch (entryType(entry)) {
+    case 'approve': {
+      const { approval_id: approvalId, ...rest } = answerBody(entry);
+      return { path: `${conv}/approvals/${encodeURIComponent(approvalId)}`, body: { client_msg_id: entry.client_msg_id, ...rest } };
+    }
+    case 'set_mode': return null;
+    default: return { path: `${conv}/messages`, body: { client_msg_id: entry.client_msg_id, text: entry.text } };
+  }
+}
+
+/**
+ * The newest entry answering this approval, if any.
+ * @param {Iterable<OutboxEntry>} entries
+ * @param {string} approvalId
+ * @returns {OutboxEntry|null}
+ */
+export function answerFor(entries, approvalId) {
+  let found = null;
+  for (const e of entries) {
+    if (entryType(e) === 'approve' && e.approval_id === approvalId && (!found || e.created_at >= found.created_at)) found = e;
+  }
+  return found;
+}
+
+/**
+ * The newest permission mode asked for and not yet in the log, if any.
+ * @param {Iterable<OutboxEntry>} entries
+ * @returns {string|null}
+ */
+export function pendingMode(entries) {
+  let found = null;
+  for (const e of entries) {
+    if (entryType(e) === 'set_mode' && !e.refused && (!found || e.created_at >= found.created_at)) found = e;
+  }
+  return found ? String(found.mode) : null;
+}
+
+/**
+ * Only messages expire: an answer and a mode change are small and name what they change.
  * @param {OutboxEntry} entry
  * @param {number} now
  * @param {number} expiryMs  0 or less: never expires
  */
 export function isExpired(entry, now, expiryMs) {
+  if (!isMessage(entry)) return false;
   if (entry.send_anyway || entry.acked_seq != null || expiryMs <= 0) return false;
   return now - entry.created_at > expiryMs;
 }
@@ -149,13 +271,16 @@ export function sendAnyway(entry) {
 }
 
 /**
- * An entry is finished, and may leave the outbox, once the log holds it.
+ * An entry is finished, and may leave the outbox, once the log holds it; an answer also once the
+ * approval it answers has ended (by it, by another device, or cancelled: sending it changes nothing).
  * @param {OutboxEntry} entry
  * @param {number} lastSeq     the highest seq applied locally
  * @param {Set<string>} loggedIds client_msg_ids of the user_message events applied locally
+ * @param {{has(id: string): boolean}} [endedApprovals] approval ids whose end the log holds
  */
-export function isDone(entry, lastSeq, loggedIds) {
+export function isDone(entry, lastSeq, loggedIds, endedApprovals = new Set()) {
   if (loggedIds.has(entry.client_msg_id)) return true;
+  if (entryType(entry) === 'approve' && endedApprovals.has(String(entry.approval_id))) return true;
   return entry.acked_seq != null && entry.acked_seq <= lastSeq;
 }
 
@@ -180,7 +305,7 @@ export function unacked(entries) {
  */
 export function pendingRows(entries, loggedIds, ctx) {
   return sortEntries([...entries])
-    .filter((e) => !loggedIds.has(e.client_msg_id))
+    .filter((e) => isMessage(e) && !loggedIds.has(e.client_msg_id))
     .map((entry) => ({ entry, state: entryState(entry, ctx) }));
 }
 
@@ -206,21 +331,26 @@ export function refusedBy(code, awaiting, named = null, outbox = new Set()) {
  * "2 messages waiting to send" and friends.
  * @param {OutboxEntry[]} entries  entries of one conversation, done ones already removed
  * @param {{now: number, expiryMs: number, connected: boolean}} ctx
- * @returns {{waiting: number, expired: number, refused: number, text: string}}
+ * @returns {{waiting: number, expired: number, refused: number, answers: number, text: string}}
  */
 export function queueSummary(entries, ctx) {
-  let waiting = 0, expired = 0, refused = 0;
+  let waiting = 0, expired = 0, refused = 0, answers = 0;
   for (const e of entries) {
     const s = entryState(e, ctx);
+    if (!isMessage(e)) {
+      if ((s === 'queued' || s === 'sending') && entryType(e) === 'approve') answers++;
+      continue;
+    }
     if (s === 'queued' || s === 'sending') waiting++;
     else if (s === 'expired') expired++;
     else if (s === 'refused') refused++;
   }
   const parts = [];
   if (waiting && !ctx.connected) parts.push(`${plural(waiting, 'message')} waiting to send`);
+  if (answers && !ctx.connected) parts.push(`${plural(answers, 'answer')} waiting to send`);
   if (expired) parts.push(`${plural(expired, 'message')} not sent: queued too long`);
   if (refused) parts.push(`${plural(refused, 'message')} refused by the server`);
-  return { waiting, expired, refused, text: parts.join(' · ') };
+  return { waiting, expired, refused, answers, text: parts.join(' · ') };
 }
 
 /**

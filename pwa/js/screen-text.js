@@ -18,6 +18,11 @@ export const NOTICE = Object.freeze({
   deleteOffline: 'Deleting needs a connection to the server.',
   checkingUpdate: 'Checking for a new version…',
   serverUnreachable: 'The server cannot be reached right now.',
+  answerNotStored: 'This device could not store your answer, so it was not sent. Check the browser’s storage settings.',
+  approvalGone: 'That request is no longer waiting for an answer.',
+  answeredElsewhere: 'Answered on another device first:',
+  modeOffline: 'The new mode is sent once the connection is back.',
+  revokeOffline: 'Revoking a rule needs a connection to the server.',
 });
 
 export const STATUS_WORDS = Object.freeze({
@@ -39,9 +44,134 @@ export function headerSubtitle({ agent, pendingNew, hasMessages, status }) {
   return [agent ? `${agent} agent` : '', words].filter(Boolean).join(' · ');
 }
 
-/** @param {string} title  the conversation's title, '' for none */
-export function pageTitle(title) {
+/**
+ * The tab's title: the conversation's, or, while the agent waits for an answer, that first.
+ * @param {string} title  the conversation's title, '' for none
+ * @param {number} [waiting]  approvals waiting for an answer
+ */
+export function pageTitle(title, waiting = 0) {
+  if (waiting > 0) return `(${waiting}) Approval needed · swe-swe`;
   return title ? `${oneLine(title, 40)} · swe-swe` : 'swe-swe';
+}
+
+// ---- approvals and permission modes
+
+/** The permission modes in words: the header chip, and the menu's line about each. */
+export const MODE_WORDS = Object.freeze({
+  default: { chip: 'Asks first', title: 'Ask first', help: 'The agent asks before it edits a file or runs a command.' },
+  acceptEdits: { chip: 'Accepts edits', title: 'Accept edits', help: 'Edits files in the project without asking; asks before other commands.' },
+  plan: { chip: 'Plan', title: 'Plan only', help: 'Reads and plans, changes nothing; asks you to approve the plan first.' },
+  bypassPermissions: { chip: 'Bypass', title: 'Bypass approvals', help: 'Never asks: every edit and command runs at once.' },
+});
+
+/**
+ * @param {string} mode
+ * @returns {{chip: string, title: string, help: string}}
+ */
+export function modeWords(mode) {
+  return /** @type {Record<string, {chip: string, title: string, help: string}>} */ (MODE_WORDS)[mode] ?? { chip: mode, title: mode, help: '' };
+}
+
+/** The words on an approval card. */
+export const APPROVAL = Object.freeze({
+  allow: 'Allow',
+  allowAlways: 'Allow always',
+  deny: 'Deny',
+  denySend: 'Deny',
+  back: 'Back',
+  reasonLabel: 'Reason (optional, told to the agent)',
+  reasonPlaceholder: 'e.g. not now, run the unit tests only',
+  submit: 'Submit',
+  skip: 'Don’t answer',
+  other: 'Other',
+  otherPlaceholder: 'Type another answer',
+  approvePlan: 'Approve',
+  keepPlanning: 'Keep planning',
+  planReasonLabel: 'What should change? (optional, told to the agent)',
+  pickOne: 'Choose one',
+  pickMany: 'Choose any',
+  more: (/** @type {number} */ n) => `${n} more waiting`,
+});
+
+/**
+ * The card's heading: what the agent asks.
+ * @param {{tool: string, approval_kind: string}} a
+ */
+export function approvalHeading({ tool, approval_kind: kind }) {
+  if (kind === 'question') return 'The agent asks';
+  if (kind === 'plan') return 'Approve the plan?';
+  switch (tool) {
+    case 'Bash': return 'Run this command?';
+    case 'Write': return 'Write this file?';
+    case 'Edit': case 'MultiEdit': return 'Edit this file?';
+    case 'WebFetch': return 'Fetch this page?';
+    case 'WebSearch': return 'Search the web?';
+    default: return `Allow ${tool}?`;
+  }
+}
+
+/** What a tapped answer waits for, on the card. */
+export const ANSWER_STATE = Object.freeze({
+  queued: 'waits for the network',
+  sending: 'sending…',
+  acked: 'sent',
+});
+
+/**
+ * The card once answered here and not yet in the log: "Allow — sending…".
+ * @param {string} decision
+ * @param {'queued'|'sending'|'acked'} state
+ * @param {string} kind  the approval's kind
+ */
+export function answerPending(decision, state, kind) {
+  return `${decisionWord(decision, kind)} — ${ANSWER_STATE[state]}`;
+}
+
+/**
+ * @param {string} decision
+ * @param {string} kind
+ */
+function decisionWord(decision, kind) {
+  if (kind === 'plan') return decision === 'deny' ? APPROVAL.keepPlanning : APPROVAL.approvePlan;
+  if (kind === 'question') return decision === 'deny' ? APPROVAL.skip : 'Answer';
+  return decision === 'deny' ? APPROVAL.deny : decision === 'allow_always' ? APPROVAL.allowAlways : APPROVAL.allow;
+}
+
+const CANCEL_REASON = Object.freeze({
+  withdrawn: 'the agent withdrew the request',
+  stopped: 'the turn was stopped',
+  interrupted: 'the agent’s process ended',
+});
+
+/**
+ * An approval in the log, in one line: "Allowed: npm test", "Denied: rm -rf build — not now",
+ * "Cancelled: the turn was stopped", "Allowed (always): npm test".
+ * @param {import('./view-model.js').ApprovalItem} a
+ * @returns {{text: string, tone: 'wait'|'ok'|'bad'|'muted'}}
+ */
+export function approvalRecord(a) {
+  const subject = a.subject;
+  const on = (/** @type {string} */ verb) => (subject ? `${verb}: ${subject}` : verb);
+  if (a.state === 'pending') {
+    const what = a.approval_kind === 'plan' ? 'the plan' : a.approval_kind === 'question' ? subject : subject ? `${a.tool} · ${subject}` : a.tool;
+    return { text: `Waiting for your answer: ${what || a.tool}`, tone: 'wait' };
+  }
+  if (a.state === 'cancelled') return { text: `Cancelled: ${CANCEL_REASON[/** @type {keyof typeof CANCEL_REASON} */ (a.reason ?? 'withdrawn')] ?? a.reason}`, tone: 'muted' };
+  const reason = a.message ? ` — ${oneLine(a.message, 200)}` : '';
+  if (a.approval_kind === 'question') {
+    if (a.state === 'denied') return { text: `Not answered${reason}`, tone: 'muted' };
+    const answers = a.answers && typeof a.answers === 'object' ? Object.values(a.answers).map((v) => (Array.isArray(v) ? v.join(', ') : String(v))) : [];
+    return { text: `Answered: ${oneLine(answers.join('; '), 160) || subject}`, tone: 'ok' };
+  }
+  if (a.approval_kind === 'plan') {
+    return a.state === 'denied' ? { text: `Kept planning${reason}`, tone: 'muted' } : { text: 'Plan approved', tone: 'ok' };
+  }
+  if (a.state === 'denied') {
+    if (a.by === 'timeout') return { text: `${on('Denied (no answer in time)')}${reason}`, tone: 'bad' };
+    return { text: `${on('Denied')}${reason}`, tone: 'bad' };
+  }
+  if (a.by === 'rule') return { text: on('Allowed (always)'), tone: 'ok' };
+  return { text: on(a.state === 'allowed_always' ? 'Allowed always' : 'Allowed'), tone: 'ok' };
 }
 
 /**

@@ -3,6 +3,7 @@
 // what changed. Claude's stream-json objects arrive as `agent` events (see docs/protocol.md).
 
 import { formatCost, formatDuration, toolResultText, toolSummary, oneLine } from './format.js';
+import { subjectOf } from './approvals.js';
 
 /**
  * @typedef {object} LoggedEvent
@@ -18,12 +19,18 @@ import { formatCost, formatDuration, toolResultText, toolSummary, oneLine } from
  * @typedef {Base & {kind:'assistant', text:string, message_id:string|null}} AssistantItem
  * @typedef {Base & {kind:'thinking', text:string}} ThinkingItem
  * @typedef {Base & {kind:'tool', id:string, name:string, input:any, summary:string,
- *   status:'running'|'ok'|'error'|'interrupted'|'stopped', result:string|null}} ToolItem
+ *   status:'running'|'ok'|'error'|'interrupted'|'stopped', result:string|null, waiting:boolean}} ToolItem
+ *   (waiting: an approval for this call is pending; a TodoWrite item is updated in place by later ones)
+ * @typedef {'pending'|'allowed'|'allowed_always'|'denied'|'cancelled'} ApprovalState
+ * @typedef {Base & {kind:'approval', approval_id:string, tool:string, input:any, tool_use_id:string|null,
+ *   approval_kind:'tool'|'question'|'plan', description:string, can_always:boolean, always_label:string,
+ *   subject:string, state:ApprovalState, decision:string|null, message:string, answers:any,
+ *   by:'user'|'rule'|'timeout'|null, client_id:string|null, reason:string|null, end_seq:number|null}} ApprovalItem
  * @typedef {Base & {kind:'result', ok:boolean, line:string, detail:string, denials:{tool:string, summary:string}[]}} ResultItem
  * @typedef {Base & {kind:'run_end', outcome:string, title:string, detail:string, ask_again:string|null, actionable:boolean}} RunEndItem
  * @typedef {Base & {kind:'session', variant:'first'|'restored'|'new_session'|'fresh'|'clean', title:string, detail:string, actionable:boolean}} SessionItem
  * @typedef {Base & {kind:'notice', level:'info'|'warning'|'error', text:string}} NoticeItem
- * @typedef {UserItem|AssistantItem|ThinkingItem|ToolItem|ResultItem|RunEndItem|SessionItem|NoticeItem} ViewItem
+ * @typedef {UserItem|AssistantItem|ThinkingItem|ToolItem|ResultItem|RunEndItem|SessionItem|NoticeItem|ApprovalItem} ViewItem
  */
 
 export const TEXT = Object.freeze({
@@ -82,6 +89,14 @@ export class ConversationModel {
     /** @type {{duration_ms:number|null, cost_usd:number|null}|null} */
     this.lastResult = null;
     this.totalCostUsd = 0;
+    /** @type {Map<string, ApprovalItem>} every approval seen, by approval_id */
+    this.approvals = new Map();
+    /** @type {Set<string>} approvals that have ended (resolved or cancelled) */
+    this.endedApprovals = new Set();
+    /** @type {{mode: string, seq: number}|null} the last `mode_changed` */
+    this.mode = null;
+    /** @type {ToolItem|null} the conversation's checklist: the first TodoWrite, updated by later ones */
+    this.todos = null;
     this._changed = new Set();
     this._appended = false;
     this._liveChanged = false;
@@ -89,6 +104,11 @@ export class ConversationModel {
 
   get running() {
     return this.status === 'running';
+  }
+
+  /** Approvals waiting for an answer, oldest first. @returns {ApprovalItem[]} */
+  get pendingApprovals() {
+    return [...this.approvals.values()].filter((a) => a.state === 'pending');
   }
 
   /** @returns {{changed: Set<string>, appended: boolean, live: boolean}} */
@@ -173,6 +193,12 @@ export class ConversationModel {
       case 'run_finished': this.onRunFinished(event, data, base); break;
       case 'session_lost': this.onSessionLost(event, data, base); break;
       case 'session_started': this.onSessionStarted(event, data, base); break;
+      case 'approval_requested': this.onApprovalRequested(event, data, base); break;
+      case 'approval_resolved': this.onApprovalEnded(event, data, base, 'resolved'); break;
+      case 'approval_cancelled': this.onApprovalEnded(event, data, base, 'cancelled'); break;
+      case 'mode_changed':
+        if (typeof data.mode === 'string') this.mode = { mode: data.mode, seq: event.seq };
+        break;
       case 'notice': {
         const level = ['info', 'warning', 'error'].includes(data.level) ? data.level : 'info';
         this.add({ ...base, kind: 'notice', key: `n${event.seq}`, level, text: String(data.text ?? '') });
@@ -214,7 +240,7 @@ export class ConversationModel {
     this.clearLive();
     for (const id of this.turnTools) {
       const tool = this.tools.get(id);
-      if (tool && tool.status === 'running') this.update(tool, { status: outcome === 'stopped' ? 'stopped' : 'interrupted' });
+      if (tool && tool.status === 'running') this.update(tool, { status: outcome === 'stopped' ? 'stopped' : 'interrupted', waiting: false });
     }
     this.turnTools.clear();
     if (turn) this.update(turn, { turn: outcome });
@@ -238,6 +264,75 @@ export class ConversationModel {
       if (prev && /** @type {RunEndItem} */ (prev).actionable) this.update(prev, { actionable: false });
     }
     this.lastRunEnd = item.key;
+  }
+
+  /** @param {LoggedEvent} event @param {any} data @param {any} base */
+  onApprovalRequested(event, data, base) {
+    const id = String(data.approval_id ?? '');
+    if (!id || this.approvals.has(id)) return;
+    const tool = String(data.tool ?? 'tool');
+    const kind = data.kind === 'question' || data.kind === 'plan' ? data.kind : 'tool';
+    const item = this.add({
+      ...base,
+      kind: 'approval',
+      key: `p${event.seq}`,
+      approval_id: id,
+      tool,
+      input: data.input ?? {},
+      tool_use_id: typeof data.tool_use_id === 'string' ? data.tool_use_id : null,
+      approval_kind: kind,
+      description: typeof data.description === 'string' ? data.description : '',
+      can_always: !!data.can_always,
+      always_label: typeof data.always_label === 'string' ? data.always_label : '',
+      subject: subjectOf(tool, data.input),
+      state: /** @type {ApprovalState} */ ('pending'),
+      decision: null, message: '', answers: null, by: null, client_id: null, reason: null, end_seq: null,
+    });
+    this.approvals.set(id, item);
+    this.markToolWaiting(item.tool_use_id, true);
+  }
+
+  /**
+   * `approval_resolved` or `approval_cancelled`. Only the first end counts (I6); one that names no
+   * known request (an allow-always rule answering at once) is still recorded.
+   * @param {LoggedEvent} event @param {any} data @param {any} base @param {'resolved'|'cancelled'} how
+   */
+  onApprovalEnded(event, data, base, how) {
+    const id = String(data.approval_id ?? '');
+    if (!id || this.endedApprovals.has(id)) return;
+    this.endedApprovals.add(id);
+    let item = this.approvals.get(id);
+    if (!item) {
+      this.onApprovalRequested(event, { approval_id: id, tool: data.tool ?? 'tool', input: data.input ?? {}, tool_use_id: data.tool_use_id }, base);
+      item = /** @type {ApprovalItem} */ (this.approvals.get(id));
+    }
+    /** @type {Partial<ApprovalItem>} */
+    const patch = { end_seq: event.seq, client_id: typeof data.client_id === 'string' ? data.client_id : null };
+    if (how === 'cancelled') {
+      patch.state = 'cancelled';
+      patch.reason = ['withdrawn', 'stopped', 'interrupted'].includes(data.reason) ? data.reason : 'withdrawn';
+    } else {
+      const decision = ['allow', 'allow_always', 'deny'].includes(data.decision) ? data.decision : 'deny';
+      patch.state = decision === 'deny' ? 'denied' : decision === 'allow_always' ? 'allowed_always' : 'allowed';
+      patch.decision = decision;
+      patch.message = typeof data.message === 'string' ? data.message : '';
+      patch.answers = data.answers && typeof data.answers === 'object' ? data.answers : null;
+      patch.by = data.by === 'rule' || data.by === 'timeout' ? data.by : 'user';
+    }
+    this.update(item, patch);
+    this.markToolWaiting(item.tool_use_id, false);
+  }
+
+  /** @param {string|null} toolUseId @param {boolean} waiting */
+  markToolWaiting(toolUseId, waiting) {
+    const tool = toolUseId ? this.tools.get(toolUseId) : null;
+    if (tool && tool.waiting !== waiting) this.update(tool, { waiting });
+  }
+
+  /** @param {string} toolUseId */
+  isAwaitingApproval(toolUseId) {
+    for (const a of this.approvals.values()) if (a.state === 'pending' && a.tool_use_id === toolUseId) return true;
+    return false;
   }
 
   /** @param {string|null} key */
@@ -342,6 +437,13 @@ export class ConversationModel {
       } else if (block.type === 'tool_use') {
         const id = String(block.id ?? `tool${key}`);
         const name = String(block.name ?? 'tool');
+        if (name === 'TodoWrite' && this.todos) {
+          // one checklist per conversation: the latest list wins, shown where the first one was
+          this.update(this.todos, { input: block.input ?? {}, summary: toolSummary(name, block.input), status: 'running', result: null });
+          this.tools.set(id, this.todos);
+          this.turnTools.add(id);
+          return;
+        }
         const tool = this.add({
           ...base,
           kind: 'tool',
@@ -352,7 +454,9 @@ export class ConversationModel {
           summary: toolSummary(name, block.input),
           status: 'running',
           result: null,
+          waiting: this.isAwaitingApproval(id),
         });
+        if (name === 'TodoWrite') this.todos = tool;
         this.tools.set(id, tool);
         this.turnTools.add(id);
       }
@@ -365,10 +469,11 @@ export class ConversationModel {
     if (!Array.isArray(content)) return;
     for (const block of content) {
       if (!block || block.type !== 'tool_result') continue;
-      const tool = this.tools.get(String(block.tool_use_id));
+      const id = String(block.tool_use_id);
+      const tool = this.tools.get(id);
       if (!tool) continue;
-      this.update(tool, { status: block.is_error ? 'error' : 'ok', result: toolResultText(block.content) });
-      this.turnTools.delete(tool.id);
+      this.update(tool, { status: block.is_error ? 'error' : 'ok', result: toolResultText(block.content), waiting: false });
+      this.turnTools.delete(id);
     }
   }
 

@@ -22,21 +22,22 @@ test('a new conversation is listed only once it holds something', () => {
 });
 
 test('rows: the open conversation shows its live title and status', () => {
-  const listed = [rec('a', { status: 'idle', title: 'stored' }), rec('b', { last_active_at: 0, created_at: 7 })];
+  const listed = [rec('a', { status: 'idle', title: 'stored', pending_approvals: 3 }), rec('b', { last_active_at: 0, created_at: 7, pending_approvals: 1 })];
   const rows = listRows(listed, {
     queued: new Map([['b', 2]]), drafts: new Set(['b']), now: 99,
-    open: { id: 'a', pendingNew: false, title: 'live', status: 'running' },
+    open: { id: 'a', pendingNew: false, title: 'live', status: 'running', approvals: 1 },
   });
-  assert.deepEqual(rows[0], { id: 'a', title: 'live', status: 'running', last_active_at: 1000, queued: 0, pending_new: false, has_draft: false });
-  assert.deepEqual(rows[1], { id: 'b', title: 't-b', status: 'idle', last_active_at: 7, queued: 2, pending_new: false, has_draft: true });
-  const untitled = listRows(listed, { queued: new Map(), drafts: new Set(), now: 99, open: { id: 'a', pendingNew: false, title: '', status: 'idle' } });
+  assert.deepEqual(rows[0], { id: 'a', title: 'live', status: 'running', last_active_at: 1000, queued: 0, pending_new: false, has_draft: false, approvals: 1 });
+  assert.deepEqual(rows[1], { id: 'b', title: 't-b', status: 'idle', last_active_at: 7, queued: 2, pending_new: false, has_draft: true, approvals: 1 },
+    'the server’s count of waiting approvals, for conversations not open here');
+  const untitled = listRows(listed, { queued: new Map(), drafts: new Set(), now: 99, open: { id: 'a', pendingNew: false, title: '', status: 'idle', approvals: 0 } });
   assert.equal(untitled[0].title, 'stored');
 });
 
 test('rows: a new conversation being written is listed before it is stored', () => {
-  const open = { id: 'new-1', pendingNew: true, title: '', status: 'idle' };
+  const open = { id: 'new-1', pendingNew: true, title: '', status: 'idle', approvals: 0 };
   const rows = listRows([rec('a')], { queued: new Map(), drafts: new Set(), now: 99, open });
-  assert.deepEqual(rows[0], { id: 'new-1', title: '', status: 'idle', last_active_at: 99, queued: 0, pending_new: true, has_draft: false });
+  assert.deepEqual(rows[0], { id: 'new-1', title: '', status: 'idle', last_active_at: 99, queued: 0, pending_new: true, has_draft: false, approvals: 0 });
   const stored = listRows([rec('new-1', { pending_new: true, status: 'x' })], { queued: new Map(), drafts: new Set(), now: 99, open });
   assert.equal(stored.length, 1);
   assert.equal(stored[0].status, 'x', 'a new one keeps its record status');
@@ -44,7 +45,7 @@ test('rows: a new conversation being written is listed before it is stored', () 
 
 test('unacked messages are counted per conversation', () => {
   const e = (conversation_id, acked_seq = null) => ({ conversation_id, acked_seq });
-  const counts = countUnacked(/** @type {any} */ ([e('a'), e('a'), e('b', 3), e('c')]));
+  const counts = countUnacked(/** @type {any} */ ([e('a'), e('a'), e('b', 3), e('c'), { ...e('c'), type: 'approve' }, { ...e('d'), type: 'set_mode' }]));
   assert.deepEqual([...counts], [['a', 2], ['c', 1]]);
 });
 

@@ -81,3 +81,8 @@ test('titles', () => {
   assert.equal(conversationTitle({ title: '' }), 'New conversation');
   assert.equal(conversationTitle({ title: 'Fix the\nbug' }), 'Fix the bug');
 });
+
+test('tool summaries of a question and a plan read as words, not JSON', () => {
+  assert.equal(toolSummary('AskUserQuestion', { questions: [{ question: 'Which colour?' }] }), 'Which colour?');
+  assert.equal(toolSummary('ExitPlanMode', { plan: '## Plan\n1. Add a flag' }), 'Plan');
+});

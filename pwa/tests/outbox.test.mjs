@@ -114,3 +114,54 @@ test('pending rows: oldest first, with their state, leaving out what the log hol
   const rows = ob.pendingRows(entries, new Set(['id4']), { now, expiryMs: HOUR, inFlight: new Set(['id3']) });
   assert.deepEqual(rows.map((r) => [r.entry.client_msg_id, r.state]), [['id2', 'expired'], ['id1', 'queued'], ['id3', 'sending']]);
 });
+
+// ---- answers to approvals and mode changes ride the same outbox
+
+const answer = (id, approval, decision, extra = {}) => ({ ...ob.createAnswer({ conversation_id: 'c', approval_id: approval, decision, now: 5, id, ...extra }) });
+
+test('entries from before types existed are messages; each type has its frame', () => {
+  const old = { ...mk(1, 5) };
+  delete old.type;
+  assert.equal(ob.entryType(old), 'message');
+  assert.deepEqual(ob.frameFor(old), { type: 'send', client_msg_id: 'id1', text: 'm1' });
+  assert.deepEqual(ob.frameFor(answer('a', 'A1', 'deny', { message: '  not now ' })),
+    { type: 'approve', client_msg_id: 'a', approval_id: 'A1', decision: 'deny', message: 'not now' });
+  assert.deepEqual(ob.frameFor(answer('b', 'A1', 'allow', { answers: { 'Q?': 'Yes' } })),
+    { type: 'approve', client_msg_id: 'b', approval_id: 'A1', decision: 'allow', answers: { 'Q?': 'Yes' } });
+  assert.deepEqual(ob.frameFor(ob.createModeChange({ conversation_id: 'c', mode: 'plan', now: 1, id: 'm' })),
+    { type: 'set_mode', client_msg_id: 'm', mode: 'plan' });
+  assert.equal(answer('c', 'A', 'deny', { message: 'x'.repeat(3000) }).message.length, ob.MAX_REASON_CHARS);
+});
+
+test('with no page, a message and an answer go over HTTP; a mode change waits for a page', () => {
+  assert.deepEqual(ob.httpRequestFor(mk(1, 5)), { path: '/api/conversations/c/messages', body: { client_msg_id: 'id1', text: 'm1' } });
+  assert.deepEqual(ob.httpRequestFor(answer('a', 'A 1', 'allow_always')),
+    { path: '/api/conversations/c/approvals/A%201', body: { client_msg_id: 'a', decision: 'allow_always' } });
+  assert.equal(ob.httpRequestFor(ob.createModeChange({ conversation_id: 'c', mode: 'plan', now: 1, id: 'm' })), null);
+});
+
+test('an answer never expires, is not a pending message, and is done once its approval ended (I7)', () => {
+  const a = answer('a', 'A1', 'allow');
+  assert.equal(ob.isExpired(a, 10 * HOUR, HOUR), false);
+  assert.equal(ob.entryState(a, { now: 10 * HOUR, expiryMs: HOUR }), 'queued');
+  assert.deepEqual(ob.pendingRows([a, mk(1, 5)], new Set(), { now: 6, expiryMs: HOUR, inFlight: new Set() }).map((r) => r.entry.client_msg_id), ['id1']);
+  assert.equal(ob.isDone(a, 10, new Set(), new Set()), false);
+  assert.equal(ob.isDone(a, 10, new Set(), new Set(['A1'])), true, 'answered elsewhere or cancelled');
+  assert.equal(ob.isDone(ob.markAcked(a, 7), 7, new Set()), true);
+  assert.equal(ob.isDone(ob.markAcked(a, 8), 7, new Set()), false);
+});
+
+test('the card knows its answer; the header the mode asked for', () => {
+  const entries = [mk(1, 5), answer('a', 'A1', 'deny'), { ...answer('b', 'A1', 'allow'), created_at: 9 }, answer('c', 'A2', 'allow')];
+  assert.equal(ob.answerFor(entries, 'A1').client_msg_id, 'b');
+  assert.equal(ob.answerFor(entries, 'A3'), null);
+  const modes = [ob.createModeChange({ conversation_id: 'c', mode: 'plan', now: 1, id: 'm1' }), ob.createModeChange({ conversation_id: 'c', mode: 'default', now: 2, id: 'm2' })];
+  assert.equal(ob.pendingMode(modes), 'default');
+  assert.equal(ob.pendingMode([]), null);
+});
+
+test('the queue note counts answers waiting to send apart from messages', () => {
+  const s = ob.queueSummary([mk(1, 5), answer('a', 'A1', 'allow')], { now: 6, expiryMs: HOUR, connected: false });
+  assert.equal(s.text, '1 message waiting to send · 1 answer waiting to send');
+  assert.equal(ob.queueSummary([answer('a', 'A1', 'allow')], { now: 6, expiryMs: HOUR, connected: true }).text, '');
+});

@@ -32,7 +32,8 @@ test('every file of the shell is precached, and every precached path exists', ()
   const shell = shellList();
   const files = walk(PWA)
     .map((p) => '/' + relative(PWA, p).split('\\').join('/'))
-    .filter((p) => !p.startsWith('/tests/') && !p.endsWith('.py') && p !== '/package.json' && p !== '/index.html');
+    .filter((p) => !p.startsWith('/tests/') && !p.endsWith('.py') && p !== '/package.json' && p !== '/index.html')
+    .filter((p) => !p.startsWith('/vendor/') || p.endsWith('.js')); // vendored licences and notes are not shell
   for (const f of files) assert.ok(shell.includes(f), `${f} is missing from SHELL in sw.js`);
   for (const p of shell) {
     if (p === '/') continue;
@@ -122,6 +123,27 @@ test('the worker and outbox.js agree on what to send', () => {
   assert.equal(shouldSend({ ...base, conversation_id: 'new-123' }, now, expiry), false, 'not before the server names it');
   assert.match(SW, new RegExp(`DEFAULT_EXPIRY_MS = 60 \\* 60 \\* 1000`));
   assert.equal(outbox.DEFAULT_EXPIRY_MS, 60 * 60 * 1000);
+});
+
+test('the worker and outbox.js agree on how an entry goes over HTTP, for every type', () => {
+  const { context } = loadWorker();
+  const now = 10 * 3600_000;
+  const expiry = outbox.DEFAULT_EXPIRY_MS;
+  const conv = '6f1c2a4e-8d3b-4c59-9e21-0a7b5c3d2e10';
+  const entries = [
+    outbox.createEntry({ conversation_id: conv, text: 'hi', now, id: 'm' }),
+    outbox.createAnswer({ conversation_id: conv, approval_id: 'ap/1', decision: 'deny', message: 'not now', now, id: 'a' }),
+    outbox.createAnswer({ conversation_id: conv, approval_id: 'ap2', decision: 'allow', answers: { 'Q?': ['A', 'B'] }, now, id: 'q' }),
+    outbox.createModeChange({ conversation_id: conv, mode: 'plan', now, id: 's' }),
+  ];
+  for (const e of entries) {
+    assert.deepEqual(JSON.parse(JSON.stringify(context.requestFor(e))), outbox.httpRequestFor(e), e.type);
+  }
+  const old = { ...entries[0] };
+  delete old.type;
+  assert.deepEqual(JSON.parse(JSON.stringify(context.requestFor(old))), outbox.httpRequestFor(old), 'an entry from before types');
+  const stale = { ...entries[1], created_at: now - 2 * expiry };
+  assert.equal(context.shouldSend(stale, now, expiry), outbox.entryState(stale, { now, expiryMs: expiry }) === 'queued', 'answers never expire');
 });
 
 test('the worker leaves the API, the socket and sign-in links to the network', async () => {

@@ -78,9 +78,10 @@ class RunningAgents:
         agent = identify(pid)
         if self.own_dir is None or agent is None:
             return
-        self.own_dir.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.own_dir.mkdir(mode=0o700, exist_ok=True)
         path = self.own_dir / agent.name
-        path.touch()
+        path.touch(mode=0o600)
         self._notes[pid] = path
 
     def forget(self, pid: int) -> None:

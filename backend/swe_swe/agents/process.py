@@ -11,11 +11,15 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import orjson
+
 from swe_swe.agents.leftovers import RunningAgents
 
 log = logging.getLogger("swe_swe.agents")
 
-STDOUT_LINE_LIMIT = 64 * 1024 * 1024
+STDOUT_LINE_LIMIT = 4 * 1024 * 1024  # Claude's own tools cut their output far below this
+STDOUT_READ_LIMIT = 64 * 1024  # what asyncio buffers ahead of us (it pauses the pipe past twice this)
+TRUNCATED_HEAD_BYTES = 16 * 1024
 STDERR_KEEP_LINES = 200
 
 
@@ -38,7 +42,7 @@ class AgentProcess:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            limit=STDOUT_LINE_LIMIT,
+            limit=STDOUT_READ_LIMIT,
             start_new_session=True,
         )
         log.info("agent process %s started: %s", proc.pid, " ".join(argv[:3]))
@@ -73,17 +77,33 @@ class AgentProcess:
         return True
 
     async def read_line(self) -> bytes | None:
-        """The next stdout line without its newline; None at end of output."""
+        """The next stdout line without its newline; None at end of output.
+
+        Read in pieces, keeping at most STDOUT_LINE_LIMIT bytes: a longer line (agent output comes
+        from files and pages the agent read) becomes a marker holding its head and its size."""
         stdout = self._proc.stdout
         assert stdout is not None
-        try:
-            line = await stdout.readline()
-        except (ValueError, asyncio.LimitOverrunError):
-            log.warning("agent process %s printed an over-long line; dropped", self.pid)
-            return b""
-        if not line:
+        kept = bytearray()
+        size = 0
+        while True:
+            try:
+                part, done = await stdout.readuntil(b"\n"), True
+            except asyncio.IncompleteReadError as error:
+                part, done = error.partial, True
+            except asyncio.LimitOverrunError as error:
+                part, done = await stdout.read(max(error.consumed, 1)), False
+            size += len(part)
+            kept += part[: max(0, STDOUT_LINE_LIMIT - len(kept))]
+            if done:
+                break
+        if size == 0:
             return None
-        return line.rstrip(b"\r\n")
+        line = bytes(kept).rstrip(b"\r\n")
+        line_size = size - _newline_length(part)
+        if line_size <= STDOUT_LINE_LIMIT:
+            return line
+        log.warning("agent process %s printed a line of %d bytes; kept as a truncated marker", self.pid, line_size)
+        return truncated_marker(line[:TRUNCATED_HEAD_BYTES], line_size)
 
     async def _drain_stderr(self) -> None:
         stderr = self._proc.stderr
@@ -141,3 +161,14 @@ class AgentProcess:
         if code is not None:
             return code
         return await self.stop(grace)
+
+
+def _newline_length(last_part: bytes) -> int:
+    return len(last_part) - len(last_part.rstrip(b"\r\n"))
+
+
+def truncated_marker(head: bytes, size: int) -> bytes:
+    """A stream-json `system` line in place of an over-long one: what it began with, and its size."""
+    return orjson.dumps(
+        {"type": "system", "subtype": "output_truncated", "bytes": size, "head": head.decode(errors="replace")}
+    )

@@ -4,7 +4,7 @@
 
 import * as api from '../api.js';
 import { describe as describeConnection } from '../connection-machine.js';
-import { NOTICE } from '../screen-text.js';
+import { NOTICE, modeWords } from '../screen-text.js';
 import { checkForUpdate, workerVersion } from '../sw-client.js';
 import { renderDetails } from '../ui/details.js';
 import { app, current } from './state.js';
@@ -13,6 +13,8 @@ import { conn } from './socket.js';
 import { showToast } from './notices.js';
 import { setExpiry } from './settings.js';
 import { removeLocal } from './navigation.js';
+import { modeNow } from './approval-dock.js';
+import { openModeSheet } from './approval-actions.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -35,6 +37,8 @@ export async function openDetails() {
     agentSessionId: extra?.agent_session_id ?? base.agentSessionId,
     cwd: base.cwd ?? extra?.workdir ?? null,
     runs: Array.isArray(extra?.runs) ? extra.runs : null,
+    permissionMode: base.permissionMode ?? (typeof extra?.permission_mode === 'string' ? modeWords(extra.permission_mode).title : null),
+    rules: Array.isArray(extra?.allow_always) ? extra.allow_always : [],
   }, actions);
 }
 
@@ -62,6 +66,8 @@ function knownDetails(c) {
     appVersion: null,
     serverVersion: app.serverVersion,
     runs: null,
+    permissionMode: modeNow(c) ? modeWords(/** @type {string} */ (modeNow(c))).title : null,
+    rules: null,
   };
 }
 
@@ -82,6 +88,18 @@ function detailsActions(c) {
     onCheckUpdate: () => {
       checkForUpdate();
       showToast(NOTICE.checkingUpdate);
+    },
+    onChangeMode: () => {
+      els.details.close();
+      openModeSheet();
+    },
+    onRevoke: async (/** @type {string} */ ruleId) => {
+      const res = await api.revokeRule(c.id, ruleId);
+      if (!res.ok && res.reason !== 'not_found') {
+        showToast(res.reason === 'offline' ? NOTICE.revokeOffline : res.message);
+        return;
+      }
+      if (current() === c && els.details.open) openDetails();
     },
   };
 }

@@ -24,7 +24,7 @@ const CLOSE_DELETED = 4004;
 /** After `rate_limited`, unacked messages go out again this much later. */
 const RATE_LIMIT_PAUSE_MS = 2000;
 /** Events after which the server's list (titles, statuses, order) is worth fetching again. */
-const LIST_CHANGING_KINDS = new Set(['user_message', 'run_finished', 'run_started']);
+const LIST_CHANGING_KINDS = new Set(['user_message', 'run_finished', 'run_started', 'approval_requested', 'approval_resolved', 'approval_cancelled']);
 
 /** @type {Promise<void>} */
 let frameChain = Promise.resolve();
@@ -72,11 +72,14 @@ async function onWelcome(c, frame) {
     await adoptServerId(c, frame.conversation_id);
   }
   if (frame.reset) await dropLocalHistory(c);
-  c.welcome = { head_seq: frame.head_seq, status: frame.status };
+  const mode = typeof frame.permission_mode === 'string' ? frame.permission_mode : null;
+  const modes = Array.isArray(frame.permission_modes) ? frame.permission_modes.filter((/** @type {any} */ m) => typeof m === 'string') : null;
+  c.welcome = { head_seq: frame.head_seq, status: frame.status, permission_mode: mode };
   c.model.setStatus(frame.status);
-  c.record = { ...c.record, status: frame.status, head_seq: frame.head_seq, agent: frame.agent };
+  const patch = { status: frame.status, head_seq: frame.head_seq, agent: frame.agent, ...(mode ? { permission_mode: mode } : {}), ...(modes ? { permission_modes: modes } : {}) };
+  c.record = { ...c.record, ...patch };
   app.records.set(c.id, c.record);
-  db.patchConversation(c.id, { status: frame.status, head_seq: frame.head_seq, agent: frame.agent }).catch(() => {});
+  db.patchConversation(c.id, patch).catch(() => {});
   scheduleRender();
 }
 
@@ -134,6 +137,10 @@ function onEvent(c, frame) {
   c.model.apply(event);
   eventWrites.add(c, event);
   if (event.kind === 'run_finished') c.stopping = false;
+  if (event.kind === 'mode_changed' && c.model.mode && c.record.permission_mode !== c.model.mode.mode) {
+    c.record = { ...c.record, permission_mode: c.model.mode.mode };
+    db.patchConversation(c.id, { permission_mode: c.model.mode.mode }).catch(() => {});
+  }
   if (LIST_CHANGING_KINDS.has(event.kind)) refreshListSoon();
   settleOutbox(c);
   scheduleRender();
@@ -175,6 +182,16 @@ function onError(c, frame) {
   const message = String(frame.message ?? NOTICE.refusedRequest);
   if (code === 'not_found' && !c.welcome) {
     markGone(c);
+    return;
+  }
+  const named = c.entries.get(String(frame.client_msg_id ?? ''));
+  if (named && !ob.isMessage(named)) {
+    // an answer to an approval the server does not know, or a mode it does not allow: nothing to retry
+    c.inFlight.delete(named.client_msg_id);
+    c.awaiting = c.awaiting.filter((x) => x !== named.client_msg_id);
+    dropEntry(c, named.client_msg_id);
+    showToast(code === 'not_found' ? NOTICE.approvalGone : message);
+    scheduleRender();
     return;
   }
   const refused = ob.refusedBy(code, c.awaiting, frame.client_msg_id, c.entries);

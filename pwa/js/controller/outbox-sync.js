@@ -7,7 +7,7 @@ import * as db from '../db.js';
 import * as ob from '../outbox.js';
 import { uuid } from '../ids.js';
 import { oneLine } from '../format.js';
-import { NOTICE } from '../screen-text.js';
+import { NOTICE, approvalRecord } from '../screen-text.js';
 import { askWorkerToFlush, requestBackgroundSync } from '../sw-client.js';
 import { app, current, tabs } from './state.js';
 import { conn } from './socket.js';
@@ -22,14 +22,31 @@ const FLUSH_BURST = 40;
 /** After a full burst, the next one goes out this much later. */
 const NEXT_BURST_MS = 1500;
 
+/** Answers tapped in this tab (client_msg_ids): if another device's answer wins, this tab says so. */
+const answeredHere = new Set();
+
 /**
- * Remove entries the log now holds.
+ * Remove entries the log now holds (an answer also once its approval has ended).
  * @param {Current} c
  */
 export function settleOutbox(c) {
   for (const entry of [...c.entries.values()]) {
-    if (ob.isDone(entry, c.model.lastSeq, c.model.loggedIds)) dropEntry(c, entry.client_msg_id);
+    if (!ob.isDone(entry, c.model.lastSeq, c.model.loggedIds, c.model.endedApprovals)) continue;
+    if (answeredHere.delete(entry.client_msg_id)) tellIfAnsweredElsewhere(c, entry);
+    dropEntry(c, entry.client_msg_id);
   }
+}
+
+/**
+ * Our answer did not end the approval (another device, a rule or a stop came first): say what did.
+ * @param {Current} c
+ * @param {ob.OutboxEntry} entry
+ */
+function tellIfAnsweredElsewhere(c, entry) {
+  const a = c.model.approvals.get(String(entry.approval_id));
+  if (!a || a.state === 'pending') return;
+  const ours = entry.acked_seq != null ? entry.acked_seq === a.end_seq : a.client_id === app.clientId;
+  if (!ours) showToast(`${NOTICE.answeredElsewhere} ${approvalRecord(a).text}`);
 }
 
 /** @param {Current} c @param {string} id */
@@ -70,7 +87,7 @@ function sendBurst(c, due, now) {
   let sent = 0;
   for (const entry of due) {
     if (sent >= FLUSH_BURST) break;
-    if (!conn.send({ type: 'send', client_msg_id: entry.client_msg_id, text: entry.text })) break;
+    if (!conn.send(ob.frameFor(entry))) break;
     sent++;
     const id = entry.client_msg_id;
     c.inFlight.add(id);
@@ -141,18 +158,49 @@ export async function enqueue(text) {
     return false;
   }
   if (current() !== c) return true;
-  c.entries.set(entry.client_msg_id, entry);
   if (c.pendingNew && !c.record.title) {
     c.record = { ...c.record, title: oneLine(text, 80) };
     db.patchConversation(c.id, { title: c.record.title }).catch(() => {});
   }
-  tabs.post({ type: 'outbox', conversation_id: c.id });
   view.scrollToBottom(false);
+  stored(c, entry);
+  return true;
+}
+
+/**
+ * Put an answer to an approval or a mode change in the outbox (IndexedDB first), then send it if
+ * we can: one tapped offline goes out once the network is back, exactly once (the server's
+ * idempotency by client_msg_id), from this tab, another, or the service worker.
+ * @param {ob.OutboxEntry} entry
+ * @returns {Promise<boolean>}
+ */
+export async function enqueueEntry(entry) {
+  const c = current();
+  if (!c || c.pendingNew) return false;
+  try {
+    await db.putEntry(entry);
+  } catch (err) {
+    console.error('swe-swe: could not store the answer', err);
+    showToast(NOTICE.answerNotStored);
+    return false;
+  }
+  if (ob.entryType(entry) === 'approve') answeredHere.add(entry.client_msg_id);
+  if (current() === c) stored(c, entry);
+  return true;
+}
+
+/**
+ * An entry is in IndexedDB: show it, tell the other tabs, send it.
+ * @param {Current} c
+ * @param {ob.OutboxEntry} entry
+ */
+function stored(c, entry) {
+  c.entries.set(entry.client_msg_id, entry);
+  tabs.post({ type: 'outbox', conversation_id: c.id });
   scheduleRender();
   refreshCounts();
   sendOrConnect(c);
   if (!conn.connected) requestBackgroundSync();
-  return true;
 }
 
 /** Other conversations' queued messages: the service worker posts them over HTTP. */

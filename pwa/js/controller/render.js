@@ -12,6 +12,7 @@ import { renderConversationList } from '../ui/sidebar.js';
 import { app, current, listedConversations } from './state.js';
 import { els } from './elements.js';
 import { conn } from './socket.js';
+import { renderApprovals, renderMode } from './approval-dock.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -48,7 +49,11 @@ export function render() {
   renderWorking(c);
   renderQueueNote(c);
   renderEmpty(c);
-  const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}`;
+  // the card above the composer takes room from the log: a reader at its end stays there
+  const atBottom = view.stickToBottom || view.isAtBottom();
+  if (renderApprovals(c) && atBottom) view.scrollToBottom(false);
+  renderMode(c);
+  const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}|${c.model.pendingApprovals.length}`;
   if (listKey !== lastListKey) {
     lastListKey = listKey;
     renderList();
@@ -98,7 +103,7 @@ export function renderHeader() {
   if (!c) return;
   const title = c.model.title || c.record.title;
   els.title.textContent = conversationTitle({ title });
-  document.title = pageTitle(title);
+  document.title = pageTitle(title, c.model.pendingApprovals.length);
   els.sub.textContent = headerSubtitle({ agent: app.agent, pendingNew: c.pendingNew, hasMessages: c.entries.size > 0, status: c.model.status });
   renderConnection();
 }
@@ -116,7 +121,7 @@ export function renderConnection() {
 
 export function renderList() {
   const c = current();
-  const open = c ? { id: c.id, pendingNew: c.pendingNew, title: c.model.title, status: c.model.status } : null;
+  const open = c ? { id: c.id, pendingNew: c.pendingNew, title: c.model.title, status: c.model.status, approvals: c.model.pendingApprovals.length } : null;
   const rows = listRows(listedConversations(), { queued: app.queued, drafts: app.drafts, open, now: Date.now() });
   renderConversationList(els.convList, rows, c?.id ?? null, Date.now());
   els.sidebarFoot.textContent = sidebarFoot(app.agent, app.serverVersion);

@@ -22,6 +22,7 @@ import { bindNavigation, followRoute, openConversation } from './navigation.js';
 import { enqueueFrame, onSocketClose, onSocketState } from './frames.js';
 import { bindActions } from './actions.js';
 import { bindDetailsDialog } from './details-dialog.js';
+import { bindApprovals } from './approval-actions.js';
 import { bindConnectionControls } from './connection-controls.js';
 import { listenToOtherTabs } from './other-tabs.js';
 import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
@@ -60,6 +61,7 @@ function bindPage() {
   bindNavigation();
   bindSidebar();
   bindDetailsDialog();
+  bindApprovals();
   bindConnectionControls();
   bindPageLifecycle();
   listenToOtherTabs();

@@ -23,7 +23,7 @@ import { listedRecords } from '../conversation-list.js';
  * @property {boolean} leader            this tab holds the conversation's flush lock
  * @property {() => void} release
  * @property {boolean} replayed          replay_done seen on this socket
- * @property {{head_seq: number, status: string}|null} welcome
+ * @property {{head_seq: number, status: string, permission_mode: string|null}|null} welcome
  * @property {boolean} gone
  * @property {boolean} stopping
  */

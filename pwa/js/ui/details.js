@@ -22,6 +22,8 @@ import { formatCost } from '../format.js';
  * @property {string|null} appVersion
  * @property {string|null} serverVersion
  * @property {{started_at:number, outcome:string|null, resumed:boolean, fallback:boolean}[]|null} runs
+ * @property {string|null} permissionMode   in words ("Ask first")
+ * @property {{id:string, label:string, created_at:number}[]|null} rules  "allow always" rules (null: not known yet)
  */
 
 export const EXPIRY_CHOICES = [
@@ -35,7 +37,8 @@ export const EXPIRY_CHOICES = [
 /**
  * @param {HTMLElement} body
  * @param {DetailsData} d
- * @param {{onExpiry: (ms: number) => void, onDelete: () => void, onCheckUpdate: () => void}} actions
+ * @param {{onExpiry: (ms: number) => void, onDelete: () => void, onCheckUpdate: () => void,
+ *   onChangeMode: () => void, onRevoke: (ruleId: string) => void}} actions
  */
 export function renderDetails(body, d, actions) {
   clear(body);
@@ -64,6 +67,16 @@ export function renderDetails(body, d, actions) {
       row('Working directory', d.cwd, true),
       d.runs ? row('Turns run', String(d.runs.length)) : null,
       d.runs ? row('Session recoveries', String(d.runs.filter((r) => r.fallback).length)) : null)),
+    d.pendingNew || !d.permissionMode ? null : h('section', { id: 'details-approvals' }, h('h3', { text: 'Approvals' }),
+      h('dl', null, h('div', { class: 'kv' },
+        h('dt', { text: 'Permission mode' }),
+        h('dd', null, h('span', { text: d.permissionMode }), h('button', { type: 'button', class: 'btn small', onclick: actions.onChangeMode, text: 'Change' })))),
+      h('p', { class: 'help', text: 'Allowed always in this conversation (the agent does not ask again for these):' }),
+      !d.rules ? h('p', { class: 'help', text: '…' })
+        : !d.rules.length ? h('p', { class: 'help', text: 'None yet. “Allow always” on an approval adds one.' })
+          : h('ul', { class: 'rules' }, d.rules.map((r) => h('li', { 'data-rule': r.id },
+            h('span', { text: r.label }),
+            h('button', { type: 'button', class: 'btn small danger', dataset: { rule: r.id }, onclick: () => actions.onRevoke(r.id), text: 'Revoke' }))))),
     h('section', null, h('h3', { text: 'Connection' }), h('dl', null,
       row('State', d.connection),
       row('Keep-alive', d.pingIntervalMs ? `every ${Math.round(d.pingIntervalMs / 100) / 10} s` : null),

@@ -2,7 +2,10 @@
 
 import { h, icon } from './dom.js';
 import { renderMarkdown } from './markdown-dom.js';
+import { renderToolView } from './tool-views.js';
+import { renderApprovalRecord } from './approval-card.js';
 import { formatClock } from '../format.js';
+import { bashExit, toolView } from '../approvals.js';
 
 const RESULT_PREVIEW_CHARS = 4000;
 
@@ -51,6 +54,8 @@ export function renderItem(item, ctx) {
             h('button', { type: 'button', class: 'btn', dataset: { action: 'recover-retry' }, disabled: !ctx.connected, title: 'Look for the previous agent session again and continue it', text: 'Retry' }),
             h('button', { type: 'button', class: 'btn', dataset: { action: 'recover-new' }, disabled: !ctx.connected, title: 'Start a clean agent session, without a summary', text: 'Start new' }))
           : null);
+    case 'approval':
+      return renderApprovalRecord(item, base);
     case 'notice':
       return h('li', { ...base, class: `notice level-${item.level}`, role: item.level === 'error' ? 'alert' : null }, h('span', { text: item.text }));
     default:
@@ -58,37 +63,72 @@ export function renderItem(item, ctx) {
   }
 }
 
+/** A diff this short is shown open in the log; longer ones open with a tap. */
+const OPEN_DIFF_LINES = 12;
+
 /**
+ * A tool call: a line that opens to what it did (a command, a diff, a URL…) and its result. A
+ * checklist (TodoWrite) is always open; Bash says its exit status.
  * @param {import('../view-model.js').ToolItem} item
  * @param {Record<string, string>} base
  */
 function renderTool(item, base) {
-  const statusLabel = { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped' }[item.status];
-  const input = item.input && typeof item.input === 'object' ? item.input : {};
-  const inputText = item.name === 'Bash' && typeof input.command === 'string' ? input.command : JSON.stringify(input, null, 2);
-  const body = h('div', { class: 'tool-body' },
-    h('div', { class: 'tool-label', text: 'Input' }),
-    h('pre', { class: 'tool-pre', tabindex: '0' }, h('code', null, inputText)));
-  if (item.result !== null) {
-    const full = item.result;
-    const cut = full.length > RESULT_PREVIEW_CHARS;
-    const pre = h('pre', { class: 'tool-pre', tabindex: '0' }, h('code', null, cut ? full.slice(0, RESULT_PREVIEW_CHARS) : full || '(no output)'));
-    body.append(h('div', { class: 'tool-label', text: item.status === 'error' ? 'Error' : 'Result' }), pre);
-    if (cut) {
-      body.append(h('button', {
-        type: 'button', class: 'btn small', text: `Show all ${full.length.toLocaleString()} characters`,
-        onclick: (/** @type {Event} */ e) => { pre.firstChild && (pre.firstChild.textContent = full); /** @type {HTMLElement} */ (e.currentTarget).remove(); },
-      }));
-    }
+  const view = toolView(item.name, item.input);
+  if (view.kind === 'todos') {
+    const done = view.todos.filter((t) => t.status === 'completed').length;
+    return h('li', { ...base, class: 'tool todos' },
+      h('div', { class: 'todos-card' },
+        h('div', { class: 'todos-head' }, icon('check', 'icon tiny'), h('span', { text: 'Plan of work' }), h('span', { class: 'tool-sum', text: `${done} of ${view.todos.length} done` })),
+        renderToolView(view)));
   }
-  return h('li', { ...base, class: `tool status-${item.status}` },
-    h('details', null,
+  const statusLabel = item.waiting ? 'needs your answer'
+    : { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped' }[item.status];
+  const exit = item.name === 'Bash' ? bashExit(item.status, item.result) : null;
+  const counts = view.kind === 'diff' ? view.files.reduce((n, f) => ({ add: n.add + f.added, del: n.del + f.removed }), { add: 0, del: 0 }) : null;
+  const body = h('div', { class: 'tool-body' }, view.kind === 'command' ? renderToolView({ ...view, description: '' }) : renderToolView(view));
+  if (item.result !== null) body.append(resultBlock(item, exit));
+  // (while an approval waits, the card above the composer shows the change: not twice)
+  const small = view.kind === 'diff' && !item.waiting && view.files.every((f) => f.lines.length <= OPEN_DIFF_LINES);
+  return h('li', { ...base, class: `tool status-${item.status}${item.waiting ? ' waiting' : ''}` },
+    h('details', { open: small },
       h('summary', null,
         h('span', { class: 'tool-icon' }, icon('tool')),
         h('span', { class: 'tool-name', text: item.name }),
         h('span', { class: 'tool-sum', text: item.summary }),
-        h('span', { class: `tool-status s-${item.status}`, text: statusLabel })),
+        counts ? h('span', { class: 'tv-counts' },
+          counts.add ? h('span', { class: 'plus', text: `+${counts.add}` }) : null,
+          counts.del ? h('span', { class: 'minus', text: `−${counts.del}` }) : null) : null,
+        h('span', { class: `tool-status s-${item.waiting ? 'waiting' : item.status}`, text: exit !== null && exit !== 0 ? `exit ${exit}` : statusLabel })),
       body));
+}
+
+/**
+ * The result of a call, cut to a preview with "Show all"; a command's output folds away, under
+ * its exit status.
+ * @param {import('../view-model.js').ToolItem} item
+ * @param {number|null} exit
+ */
+function resultBlock(item, exit) {
+  const full = /** @type {string} */ (item.result);
+  const cut = full.length > RESULT_PREVIEW_CHARS;
+  const pre = h('pre', { class: 'tool-pre', tabindex: '0' }, h('code', null, cut ? full.slice(0, RESULT_PREVIEW_CHARS) : full || '(no output)'));
+  const more = cut
+    ? h('button', {
+      type: 'button', class: 'btn small', text: `Show all ${full.length.toLocaleString()} characters`,
+      onclick: (/** @type {Event} */ e) => { pre.firstChild && (pre.firstChild.textContent = full); /** @type {HTMLElement} */ (e.currentTarget).remove(); },
+    })
+    : null;
+  if (item.name === 'Bash') {
+    const lines = full ? full.split('\n').length : 0;
+    const status = exit === null ? (item.status === 'error' ? 'failed' : '') : `exit ${exit}`;
+    return h('details', { class: 'tool-output', open: item.status === 'error' },
+      h('summary', null,
+        h('span', { text: 'Output' }),
+        h('span', { class: 'tool-sum', text: lines ? `${lines} line${lines === 1 ? '' : 's'}` : 'none' }),
+        status ? h('span', { class: `exit ${exit === 0 ? 'ok' : 'bad'}`, text: status }) : null),
+      pre, more);
+  }
+  return h('div', { class: 'tool-result' }, h('div', { class: 'tool-label', text: item.status === 'error' ? 'Error' : 'Result' }), pre, more);
 }
 
 /**

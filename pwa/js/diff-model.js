@@ -1,0 +1,111 @@
+// What a file change looks like as a unified diff: the lines of Edit, MultiEdit and Write tool
+// inputs, computed with jsdiff (pwa/vendor/diff.js, vendored) and cut to what a phone can show. Pure.
+
+import { structuredPatch } from '../vendor/diff.js';
+
+/** Lines of context around each change. */
+export const CONTEXT_LINES = 3;
+/** At most this many lines are drawn per file; the rest is counted ("N more lines"). */
+export const MAX_DIFF_LINES = 400;
+
+/**
+ * @typedef {object} DiffLine
+ * @property {'add'|'del'|'ctx'|'gap'} type   gap: lines left out between two hunks
+ * @property {string} text
+ * @property {number|null} oldNo  line number in the old text (null for an added line or a gap)
+ * @property {number|null} newNo
+ */
+
+/**
+ * @typedef {object} FileDiff
+ * @property {string} path
+ * @property {DiffLine[]} lines
+ * @property {number} added
+ * @property {number} removed
+ * @property {number} hidden      lines not drawn (past MAX_DIFF_LINES)
+ * @property {boolean} numbered   whether the line numbers are the file's (false: of the snippet)
+ * @property {string|null} note   e.g. "every occurrence" for replace_all
+ */
+
+/**
+ * A unified diff of two texts, as lines to draw.
+ * @param {string} oldText
+ * @param {string} newText
+ * @param {{context?: number}} [options]
+ * @returns {{lines: DiffLine[], added: number, removed: number}}
+ */
+export function diffLines(oldText, newText, { context = CONTEXT_LINES } = {}) {
+  const a = withNewline(oldText);
+  const b = withNewline(newText);
+  const patch = structuredPatch('a', 'b', a, b, '', '', { context });
+  /** @type {DiffLine[]} */
+  const lines = [];
+  let added = 0, removed = 0;
+  patch.hunks.forEach((hunk, i) => {
+    if (i > 0 || hunk.oldStart > 1) lines.push({ type: 'gap', text: '', oldNo: null, newNo: null });
+    let oldNo = hunk.oldStart, newNo = hunk.newStart;
+    for (const raw of hunk.lines) {
+      const mark = raw[0];
+      const text = raw.slice(1);
+      if (mark === '\\') continue; // "\ No newline at end of file"
+      if (mark === '+') { lines.push({ type: 'add', text, oldNo: null, newNo: newNo++ }); added++; }
+      else if (mark === '-') { lines.push({ type: 'del', text, oldNo: oldNo++, newNo: null }); removed++; }
+      else lines.push({ type: 'ctx', text, oldNo: oldNo++, newNo: newNo++ });
+    }
+  });
+  return { lines, added, removed };
+}
+
+/** @param {unknown} text */
+function withNewline(text) {
+  const s = typeof text === 'string' ? text : '';
+  return s === '' || s.endsWith('\n') ? s : s + '\n';
+}
+
+/**
+ * @param {string} path
+ * @param {{lines: DiffLine[], added: number, removed: number}} d
+ * @param {{numbered: boolean, note?: string|null}} extra
+ * @returns {FileDiff}
+ */
+function fileDiff(path, d, { numbered, note = null }) {
+  const hidden = Math.max(0, d.lines.length - MAX_DIFF_LINES);
+  return { path, lines: hidden ? d.lines.slice(0, MAX_DIFF_LINES) : d.lines, added: d.added, removed: d.removed, hidden, numbered, note };
+}
+
+/**
+ * The change a file tool's input makes, as diffs (one per file; MultiEdit's edits in one), or null
+ * for a tool that does not change a file this way.
+ * @param {string} tool
+ * @param {any} input
+ * @returns {FileDiff[]|null}
+ */
+export function toolDiffs(tool, input) {
+  if (!input || typeof input !== 'object') return null;
+  const path = String(input.file_path ?? input.path ?? '');
+  switch (tool) {
+    case 'Write':
+      // the old content is not known here: a Write shows what the file will hold
+      return [fileDiff(path, diffLines('', input.content ?? ''), { numbered: true })];
+    case 'Edit':
+      return [fileDiff(path, diffLines(input.old_string ?? '', input.new_string ?? ''), {
+        numbered: false, note: input.replace_all ? 'every occurrence' : null,
+      })];
+    case 'MultiEdit': {
+      const edits = Array.isArray(input.edits) ? input.edits : [];
+      /** @type {DiffLine[]} */
+      const lines = [];
+      let added = 0, removed = 0;
+      edits.forEach((/** @type {any} */ e, i) => {
+        const d = diffLines(e?.old_string ?? '', e?.new_string ?? '');
+        if (i > 0) lines.push({ type: 'gap', text: '', oldNo: null, newNo: null });
+        lines.push(...d.lines.filter((l, k) => !(k === 0 && l.type === 'gap')));
+        added += d.added;
+        removed += d.removed;
+      });
+      return [fileDiff(path, { lines, added, removed }, { numbered: false })];
+    }
+    default:
+      return null;
+  }
+}
