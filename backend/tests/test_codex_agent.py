@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,7 @@ def test_codex_refusing_a_thread_that_looked_fine_triggers_the_runtime_guard(tmp
     thread_id = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
     rollout = home / "sessions/2026/01/01" / f"rollout-2026-01-01T00-00-00-{thread_id}.jsonl"
     rollout.parent.mkdir(parents=True)
-    rollout.write_text('{"type":"session_meta","payload":{"id":"%s"}}\n' % thread_id)
+    rollout.write_text(json.dumps({"type": "session_meta", "payload": {"id": thread_id}}) + "\n")
     server = ServerProcess(data_dir=tmp_path / "data", agent="codex", env={"CODEX_HOME": str(home)},
                     extra_args=["--codex-bin", fake_codex, "--workdir", str(work)]).start()
     try:
