@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse, redirect
 from swe_swe import permission_modes, security
 from swe_swe.agents.base import Agent
 from swe_swe.agents.leftovers import RunningAgents
+from swe_swe.agents.registry import AgentRegistry
 from swe_swe.agents.select import choose_agent
 from swe_swe.approvals import Approvals
 from swe_swe.config import Config
@@ -48,7 +49,9 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     metrics = Metrics()
     hub = Hub(store, metrics)
     running_agents = RunningAgents(config.data_dir)
-    agent = agent or choose_agent(config, running_agents)
+    agent = choose_agent(config, running_agents) if agent is None else agent
+    if not isinstance(agent, AgentRegistry):
+        agent = AgentRegistry([agent])
     runner = TurnRunner(store, hub, agent, Approvals(store, hub, config.approval_timeout_seconds))
     app.ctx.config = config
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)

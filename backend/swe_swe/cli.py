@@ -30,9 +30,11 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"swe-swe {__version__}")
     p.add_argument("--host", default=_env(env, "host", defaults.host), help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=int(_env(env, "port", str(defaults.port))))
-    p.add_argument("--agent", choices=("auto", "claude", "demo"), default=_env(env, "agent", defaults.agent),
-                   help="auto = claude when found on PATH, else the built-in demo agent")
+    p.add_argument("--agent", choices=("auto", "claude", "codex", "demo"), default=_env(env, "agent", defaults.agent),
+                   help="the agent of new conversations: auto = claude when found, else codex, else the built-in demo agent "
+                        "(every installed agent can be picked per conversation)")
     p.add_argument("--claude-bin", default=_env(env, "claude-bin", defaults.claude_bin), help="the claude executable")
+    p.add_argument("--codex-bin", default=_env(env, "codex-bin", defaults.codex_bin), help="the codex executable")
     p.add_argument("--workdir", type=Path, default=Path(_env(env, "workdir", os.getcwd())), help="the agent's working directory")
     p.add_argument("--data-dir", type=Path, default=Path(_env(env, "data-dir", str(defaults.data_dir))),
                    help="where the database, the token and the transcript vault live")
@@ -67,6 +69,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         port=args.port,
         agent=args.agent,
         claude_bin=args.claude_bin,
+        codex_bin=args.codex_bin,
         workdir=args.workdir.expanduser().resolve(),
         data_dir=args.data_dir.expanduser().resolve(),
         token=args.token,

@@ -12,6 +12,7 @@ class Config:
     port: int = 7000
     agent: str = "auto"
     claude_bin: str = "claude"
+    codex_bin: str = "codex"
     workdir: Path = field(default_factory=Path.cwd)
     data_dir: Path = field(default_factory=lambda: Path.home() / ".local/share/swe-swe")
     token: str = ""

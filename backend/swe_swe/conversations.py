@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from swe_swe import permission_modes, user_texts
-from swe_swe.agents.base import Agent
+from swe_swe.agents.registry import AgentRegistry
 from swe_swe.approvals import Approvals, ModeChange
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.hub import Hub
@@ -31,7 +31,7 @@ class Conversations:
         store: Store,
         hub: Hub,
         runner: TurnRunner,
-        agent: Agent,
+        agent: AgentRegistry,
         session_timeout_hours: float,
         modes: ModeSettings | None = None,
     ) -> None:
@@ -44,14 +44,20 @@ class Conversations:
         self.modes = modes or ModeSettings()
         self.session_timeout_ms = int(session_timeout_hours * 3600 * 1000)
 
-    def open(self, conversation_id: str | None, agent_session_id: str | None, create_key: str | None = None) -> Conversation:
-        """`hello`: an existing conversation, or a new one (adopting an agent session if given). A new
-        one asked for again with the same `create_key` is the same one: no empty twin after a reload."""
+    def open(
+        self, conversation_id: str | None, agent_session_id: str | None, create_key: str | None = None, agent: str | None = None
+    ) -> Conversation:
+        """`hello`: an existing conversation, or a new one (adopting an agent session if given) with the
+        agent asked for, else the server's default. A new one asked for again with the same `create_key`
+        is the same one: no empty twin after a reload."""
         if conversation_id is None:
             known = self.store.conversation_for_key(create_key) if create_key else None
             if known is not None:
                 return known
-            conversation = self.store.create_conversation(self.agent.name, agent_session_id, create_key, self.modes.default)
+            if agent is not None and self.agent.get(agent) is None:
+                raise ProtocolError(ErrorCode.BAD_FRAME, user_texts.AGENT_UNAVAILABLE)
+            name = agent or self.agent.name
+            conversation = self.store.create_conversation(name, agent_session_id, create_key, self.modes.default)
             log.info("conversation %s created", conversation.id)
             return conversation
         conversation = self.store.get_conversation(conversation_id)

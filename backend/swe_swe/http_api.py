@@ -29,6 +29,7 @@ def conversation_summary(conversation: Conversation, pending_approvals: int = 0)
         "created_at": conversation.created_at,
         "last_active_at": conversation.last_active_at,
         "pending_approvals": pending_approvals,
+        "agent": conversation.agent,
     }
 
 
@@ -73,7 +74,8 @@ def _conversation_id(raw: str) -> str:
 
 @api.get("/health")
 async def health(request: Request) -> HTTPResponse:
-    return json({"ok": True, "version": __version__, "agent": request.app.ctx.agent.name})
+    agents = request.app.ctx.agent
+    return json({"ok": True, "version": __version__, "agent": agents.name, "agents": agents.names})
 
 
 @api.get("/conversations")

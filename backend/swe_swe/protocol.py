@@ -21,6 +21,7 @@ class Hello:
     last_seq: int
     agent_session_id: str | None
     create_key: str | None = None
+    agent: str | None = None  # for a new conversation: which agent (one of /api/health's `agents`)
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,17 @@ def _parse_hello(obj: dict[str, Any]) -> Hello:
         last_seq=_require_int(obj, "last_seq"),
         agent_session_id=_optional_uuid(obj, "agent_session_id"),
         create_key=_optional_uuid(obj, "create_key"),
+        agent=_optional_agent(obj),
     )
+
+
+def _optional_agent(obj: dict[str, Any]) -> str | None:
+    agent = obj.get("agent")
+    if agent is None:
+        return None
+    if not isinstance(agent, str) or not agent or len(agent) > 40:
+        raise _bad("'agent' must be an agent name")
+    return agent
 
 
 def encode(frame: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ The newest turns matter most, so an over-long history loses its oldest turns fir
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +95,12 @@ def _add_agent_event(turn: RecapTurn, data: Mapping[str, Any]) -> None:
             turn.fallback_result = result.strip()
 
 
-def collect_turns(events: Iterable[tuple[str, Mapping[str, Any]]]) -> list[RecapTurn]:
+# What an agent other than Claude answered in one logged `agent` event, as recap lines (its adapter
+# knows its event shapes; recap.py knows only Claude's stream-json).
+AgentParts = Callable[[Mapping[str, Any]], list[str]]
+
+
+def collect_turns(events: Iterable[tuple[str, Mapping[str, Any]]], agent_parts: AgentParts | None = None) -> list[RecapTurn]:
     """Group the log into turns; an answer logged before any user message gets a turn of its own."""
     turns: list[RecapTurn] = []
     current = RecapTurn()
@@ -106,6 +111,8 @@ def collect_turns(events: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Recap
             if not current.is_empty():
                 turns.append(current)
             current = RecapTurn(user_text=str(data.get("text", "")).strip())
+        elif kind == "agent" and agent_parts is not None:
+            current.answer_parts.extend(agent_parts(data))
         elif kind == "agent":
             _add_agent_event(current, data)
     if not current.is_empty():
@@ -137,12 +144,14 @@ def _fit_newest(blocks: list[str], budget: int) -> tuple[list[str], bool]:
     return kept, len(kept) < len(blocks)
 
 
-def build_recap(events: Iterable[tuple[str, Mapping[str, Any]]], max_chars: int = 8000) -> str:
+def build_recap(
+    events: Iterable[tuple[str, Mapping[str, Any]]], max_chars: int = 8000, agent_parts: AgentParts | None = None
+) -> str:
     """The recap text, at most `max_chars` long; "" when the log holds nothing worth recalling.
 
     Pass the events before the pending message: that message reaches the agent as the user's turn.
     """
-    turns = collect_turns(events)
+    turns = collect_turns(events, agent_parts)
     if not turns:
         return ""
     message_limit = max(MIN_MESSAGE_CHARS, max_chars // 4)

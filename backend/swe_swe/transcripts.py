@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -75,14 +76,21 @@ def _skip_rest_of_line(handle: BinaryIO) -> None:
             return
 
 
-def _line_qualifies(line: bytes) -> bool:
+# Says whether one parsed line makes a file resumable: Claude's message lines by default; other agents
+# pass their own (codex: a rollout's `session_meta` line).
+LinePredicate = Callable[[Any], bool]
+
+
+def _line_qualifies(line: bytes, qualifies: LinePredicate = is_message_line) -> bool:
     try:
-        return is_message_line(json.loads(line))
+        return qualifies(json.loads(line))
     except ValueError:
         return False
 
 
-def scan_transcript(path: Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> TranscriptState:
+def scan_transcript(
+    path: Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, qualifies: LinePredicate = is_message_line
+) -> TranscriptState:
     """Read the file (uncached) until the first resumable line; lines beyond `max_line_bytes` are skipped."""
     try:
         with open(path, "rb") as handle:
@@ -93,7 +101,7 @@ def scan_transcript(path: Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) ->
                 if not line.endswith(b"\n") and len(line) >= max_line_bytes:
                     _skip_rest_of_line(handle)
                     continue
-                if _line_qualifies(line):
+                if _line_qualifies(line, qualifies):
                     return TranscriptState.RESUMABLE
     except FileNotFoundError:
         return TranscriptState.MISSING
@@ -104,9 +112,15 @@ def scan_transcript(path: Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) ->
 class TranscriptValidator:
     """Cached `scan_transcript`: a repeated check of an unchanged file costs one `stat`."""
 
-    def __init__(self, max_entries: int = DEFAULT_CACHE_ENTRIES, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> None:
+    def __init__(
+        self,
+        max_entries: int = DEFAULT_CACHE_ENTRIES,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        qualifies: LinePredicate = is_message_line,
+    ) -> None:
         self._max_entries = max_entries
         self._max_line_bytes = max_line_bytes
+        self._qualifies = qualifies
         self._cache: OrderedDict[str, _CacheEntry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -120,7 +134,7 @@ class TranscriptValidator:
         cached = self._cached(key, identity)
         if cached is not None:
             return cached
-        state = scan_transcript(path, self._max_line_bytes)
+        state = scan_transcript(path, self._max_line_bytes, self._qualifies)
         if state is not TranscriptState.MISSING:
             self._remember(key, _CacheEntry(identity, state))
         return state

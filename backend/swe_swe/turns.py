@@ -25,7 +25,11 @@ INTERRUPTED_NOTICE = "The server restarted while the agent was working, so that 
 
 def conversation_ref(conversation: Conversation) -> ConversationRef:
     return ConversationRef(
-        conversation.id, conversation.agent_session_id, conversation.lost_agent_session_id, conversation.permission_mode
+        conversation.id,
+        conversation.agent_session_id,
+        conversation.lost_agent_session_id,
+        conversation.permission_mode,
+        conversation.agent,
     )
 
 

@@ -17,6 +17,7 @@ KEEP_PLANNING = "The user wants to keep planning: do not start the work yet; ref
 BYPASS_NOT_ALLOWED = "This server does not allow bypassing approvals; start it with --allow-bypass to offer that mode."
 BYPASS_AS_ROOT = "Bypassing approvals is not available: claude refuses that mode when the server runs as root."
 MODE_UNKNOWN = "That permission mode does not exist."
+AGENT_UNAVAILABLE = "That agent is not available on this server."
 APPROVAL_NOT_FOUND = "This approval does not exist in this conversation."
 ANSWERS_REQUIRED = "Choose an answer to each question, or deny."
 RULE_REVOKED = "No longer allowed always: {label}."

@@ -181,7 +181,7 @@ class Vault:
 
     def __init__(self, root: Path, validator: TranscriptValidator | None = None) -> None:
         self.root = Path(root)
-        self._validator = validator or TranscriptValidator()
+        self._validator = validator if validator is not None else TranscriptValidator()  # an empty one is falsy (__len__)
         self._lock = threading.Lock()
 
     def path_for(self, session_id: str) -> Path:

@@ -181,7 +181,7 @@ class Connection:
     def _hello(self, hello: protocol.Hello) -> None:
         if self.conversation_id is not None:
             raise ProtocolError(ErrorCode.PROTOCOL, "'hello' was already accepted on this connection")
-        conversation = self.conversations.open(hello.conversation_id, hello.agent_session_id, hello.create_key)
+        conversation = self.conversations.open(hello.conversation_id, hello.agent_session_id, hello.create_key, hello.agent)
         reset = hello.last_seq > conversation.head_seq
         self.conversation_id = conversation.id
         self.client_id = hello.client_id
@@ -194,7 +194,8 @@ class Connection:
                 "conversation_id": conversation.id,
                 "head_seq": conversation.head_seq,
                 "status": conversation.status,
-                "agent": self.conversations.agent.name,
+                "agent": conversation.agent,
+                "agents": self.conversations.agent.names,
                 "ping_interval_ms": int(self.config.ping_interval * 1000),
                 "reset": reset,
                 "permission_mode": conversation.permission_mode,

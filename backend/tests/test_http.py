@@ -35,7 +35,7 @@ def wait_for_head(server: ServerProcess, conversation_id: str, predicate: Any, t
 
 
 def test_health_is_public_and_the_rest_needs_the_token(server: ServerProcess) -> None:
-    assert call("GET", f"{server.base_url}/api/health", token=None) == (200, {"ok": True, "version": "0.1.0", "agent": "demo"})
+    assert call("GET", f"{server.base_url}/api/health", token=None) == (200, {"ok": True, "version": "0.1.0", "agent": "demo", "agents": ["demo"]})
     status, body = call("GET", f"{server.base_url}/api/conversations", token=None)
     assert status == 401 and body["error"]["code"] == "unauthorized"
     assert call("GET", f"{server.base_url}/api/conversations", token="nope")[0] == 401

@@ -38,6 +38,7 @@ class ConversationRef:
     agent_session_id: str | None
     lost_agent_session_id: str | None = None
     permission_mode: str = "default"
+    agent: str = ""  # the adapter this conversation was created with ("" = the server's default)
 
 
 @dataclass(frozen=True)

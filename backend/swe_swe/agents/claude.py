@@ -10,7 +10,6 @@ runs when the CLI itself says "No conversation found", so no race can leave a cl
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import uuid
@@ -21,6 +20,7 @@ from typing import Any
 from swe_swe import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
 from swe_swe.agents.leftovers import RunningAgents
+from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool
 from swe_swe.config import Config
 from swe_swe.recap import build_recap
@@ -31,19 +31,6 @@ log = logging.getLogger("swe_swe.agents.claude")
 
 SESSION_MISSING = "No conversation found with session ID"
 VAULT_WAIT_SECONDS = 3.0
-LOST_REASON = "The agent's saved session could not be found on this machine."
-RECAP_CHARS = 8000
-
-
-class SessionStep:
-    """Names of the recovery history's steps and outcomes (see docs/sessions.md)."""
-
-    VALIDATE = "validate"
-    RESTORE = "restore"
-    FALLBACK = "fallback"
-    RUNTIME_GUARD = "runtime_guard"
-    RETRY = "retry"
-    NEW = "new"
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,7 @@ class ClaudeAgent(Agent):
         self.vault = Vault(config.vault_dir)
         self.vault.remove_leftovers()  # at start-up, before any save: what a crash left mid-write
         self.env = dict(os.environ if env is None else env)
-        self._vault_saves: dict[str, asyncio.Task[None]] = {}
+        self._vault_saves = VaultSaves()
         # Computed once: realpath + encoding cost ten times the cached transcript check (make bench).
         self.project_dir = claude_home.project_dir(claude_home.config_dir(self.env), config.workdir)
 
@@ -211,8 +198,7 @@ class ClaudeAgent(Agent):
     def _start_vault_save(self, conversation_id: str, session_id: str | None, last_uuid: str | None) -> None:
         if not session_id or not claude_home.is_session_id(session_id):
             return
-        task = asyncio.get_running_loop().create_task(self._save_when_written(session_id, last_uuid))
-        self._vault_saves[conversation_id] = task
+        self._vault_saves.start(conversation_id, self._save_when_written(session_id, last_uuid))
 
     async def _save_when_written(self, session_id: str, last_uuid: str | None) -> None:
         """The CLI writes the turn a moment after `result`: wait for its last line, then copy the new lines
@@ -226,31 +212,12 @@ class ClaudeAgent(Agent):
             log.info("vault copy of %s %s", session_id, "updated" if saved else "kept")
 
     async def _finish_vault_save(self, conversation_id: str) -> None:
-        task = self._vault_saves.pop(conversation_id, None)
-        if task is not None:
-            with contextlib.suppress(Exception):
-                await task
+        await self._vault_saves.finish(conversation_id)
 
     # user actions and lifecycle
 
     async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
-        if action == "new":
-            await self.pool.close(conversation.id)
-            sink.recovery(conversation.agent_session_id, SessionStep.NEW, "clean_session")
-            sink.lost_agent_session(conversation.agent_session_id)
-            sink.agent_session_changed(None)
-            sink.log("notice", {"level": "info", "text": "The next message starts a new agent session, without the earlier context."})
-            return
-        old = conversation.lost_agent_session_id
-        if old and await self.ensure_resumable(conversation.id, old, sink) is not None:
-            await self.pool.close(conversation.id)
-            sink.recovery(old, SessionStep.RETRY, "back")
-            sink.agent_session_changed(old)
-            sink.lost_agent_session(None)
-            sink.log("notice", {"level": "info", "text": "The earlier agent session is back; the conversation continues with it."})
-            return
-        sink.recovery(old, SessionStep.RETRY, "still_missing")
-        sink.log("notice", {"level": "warning", "text": "The earlier agent session is still not available; the conversation goes on with the current one."})
+        await answer_recover(conversation, action, sink, self.ensure_resumable, self.pool.close)
 
     async def stop_turn(self, conversation_id: str) -> None:
         await self.pool.stop_turn(conversation_id)
@@ -268,6 +235,5 @@ class ClaudeAgent(Agent):
                 self.vault.delete(session_id)
 
     async def shutdown(self) -> None:
-        for conversation_id in list(self._vault_saves):
-            await self._finish_vault_save(conversation_id)
+        await self._vault_saves.finish_all()
         await self.pool.shutdown()

@@ -1,0 +1,79 @@
+"""Several agents per server: each conversation's turns go to its own agent."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from codex_harness import codex_server
+from server_process import REPO
+from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult
+from swe_swe.agents.registry import AgentRegistry
+from ws_client import Client
+
+
+class Stub(Agent):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.turns: list[str] = []
+        self.closed: list[str] = []
+
+    async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: Any) -> TurnResult:
+        self.turns.append(conversation.id)
+        return TurnResult(RunOutcome.OK, None)
+
+    async def stop_turn(self, conversation_id: str) -> None:
+        pass
+
+    async def close(self, conversation_id: str) -> None:
+        self.closed.append(conversation_id)
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class Notes:
+    def __init__(self) -> None:
+        self.logged: list[tuple[str, dict[str, Any]]] = []
+
+    def log(self, kind: str, data: dict[str, Any]) -> None:
+        self.logged.append((kind, data))
+
+
+def test_turns_go_to_the_conversations_own_agent() -> None:
+    claude, codex = Stub("claude"), Stub("codex")
+    registry = AgentRegistry([claude, codex])
+    assert registry.name == "claude" and registry.names == ["claude", "codex"]
+
+    async def scenario() -> None:
+        await registry.run_turn(ConversationRef("a", None, agent="codex"), Turn(1, "hi"), Notes())  # type: ignore[arg-type]
+        await registry.run_turn(ConversationRef("b", None), Turn(1, "hi"), Notes())  # type: ignore[arg-type]
+        notes = Notes()
+        result = await registry.run_turn(ConversationRef("c", None, agent="gone"), Turn(1, "hi"), notes)  # type: ignore[arg-type]
+        assert result.outcome is RunOutcome.ERROR and "(gone) is not available" in notes.logged[0][1]["text"]
+        await registry.close("a")
+
+    asyncio.run(scenario())
+    assert codex.turns == ["a"] and claude.turns == ["b"]
+    assert claude.closed == codex.closed == ["a"]
+
+
+def test_hello_picks_an_installed_agent_for_a_new_conversation(tmp_path: Path) -> None:
+    claude = REPO / "node_modules/.bin/claude"
+    with codex_server(tmp_path, ["--claude-bin", str(claude)]) as (server, api, home):
+        async def scenario() -> None:
+            client = await Client.connect(server.ws_url)
+            welcome = await client.hello(agent="claude")
+            assert welcome["agent"] == "claude" and welcome["agents"] == ["codex", "claude"]
+            await client.close()
+            client = await Client.connect(server.ws_url)
+            assert (await client.hello())["agent"] == "codex", "the default"
+            await client.close()
+            client = await Client.connect(server.ws_url)
+            await client.send_json({"type": "hello", "protocol": 1, "client_id": "t", "conversation_id": None, "last_seq": 0, "agent": "nope"})
+            error = await client.recv_type("error")
+            assert error["code"] == "bad_frame" and "not available" in error["message"]
+            await client.close()
+
+        asyncio.run(scenario())
