@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+639c1bcb5a';
+const VERSION = '0.1.0+6c2b0cf4fa';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -72,6 +72,7 @@ const SHELL = [
   '/js/ui/sidebar.js',
   '/js/ui/tool-views.js',
   '/vendor/diff.js',
+  '/vendor/markdown-it.js',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/icon-maskable-512.png',

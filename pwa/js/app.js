@@ -3,7 +3,7 @@
 //
 // Where things are (docs/pwa.md has the whole map):
 //   pure rules, node-tested   outbox.js, view-model.js, connection-machine.js, conversation-list.js,
-//                             routes.js, screen-text.js, event-batcher.js, format.js, markdown.js
+//                             routes.js, screen-text.js, event-batcher.js, format.js, markdown.js (markdown-it)
 //   drivers                   db.js (IndexedDB), connection.js (the socket), tabs.js, sw-client.js, api.js
 //   drawing                   ui/*.js
 //   the controller            controller/*.js: when to call all of the above; startup.js first

@@ -1,15 +1,21 @@
-// A small Markdown parser producing a plain tree (no HTML strings). The view builds DOM nodes from
-// the tree with textContent only, so agent output can never inject markup or scripts; links pass
-// through safeUrl(). Covers what Claude writes: paragraphs, headings, fenced code, lists (nested),
-// block quotes, tables, rules; inline code, strong, emphasis, strikethrough, links, autolinks.
-// Raw HTML is shown as text. Images are shown as links (no remote loads).
+// Markdown → a plain tree (no HTML strings), parsed by markdown-it (pwa/vendor/markdown-it.js).
+// Agent text is hostile: it comes from files and pages the agent read. So markdown-it runs with
+// html: false (raw HTML stays text), we read its token stream — never its HTML output — and the
+// view builds DOM nodes from the tree with text nodes only (ui/markdown-dom.js). Links pass through
+// safeUrl() (http, https, mailto); images become links (no remote loads).
+// LiveMarkdown parses a streaming reply incrementally: blocks that are finished are kept, only the
+// last top-level block and what follows it are parsed again when a chunk arrives.
+
+import markdownit from '../vendor/markdown-it.js';
 
 /**
  * @typedef {{t:'text', v:string}|{t:'code', v:string}|{t:'br'}|{t:'em'|'strong'|'del', c:Inline[]}
  *   |{t:'link', href:string, c:Inline[]}} Inline
- * @typedef {{t:'p', c:Inline[]}|{t:'h', level:number, c:Inline[]}|{t:'code', lang:string, v:string}
+ * @typedef {{t:'p', c:Inline[], tight?:boolean}|{t:'h', level:number, c:Inline[]}|{t:'code', lang:string, v:string}
  *   |{t:'quote', c:Block[]}|{t:'list', ordered:boolean, start:number, items:Block[][]}|{t:'hr'}
  *   |{t:'table', align:(''|'left'|'center'|'right')[], head:Inline[][], rows:Inline[][][]}} Block
+ * @typedef {{type:string, tag:string, nesting:number, level:number, content:string, info:string, hidden:boolean,
+ *   map:[number, number]|null, children:Tok[]|null, attrGet(name:string):string|null}} Tok
  */
 
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
@@ -35,420 +41,297 @@ export function safeUrl(raw) {
   return url.href;
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$/;
-const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const HR = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const QUOTE = /^ {0,3}>[ \t]?/;
-const LIST_ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])([ \t]+|$)(.*)$/;
-const TABLE_SEP = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+/** Nesting beyond this (quotes in lists in quotes…) is shown flat: markdown-it stops nesting there. */
+export const MAX_NESTING = 20;
+
+const md = markdownit('default', { html: false, linkify: true, typographer: false, breaks: true, maxNesting: MAX_NESTING });
+// Only links with a scheme are made from bare text: "README.md" and "app.py" stay words.
+md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+// Parse every [text](url) as a link, so that an unsafe one is reduced to its words by safeUrl()
+// below instead of showing its markdown (and its javascript: URL) as text.
+md.validateLink = () => true;
+
+/** Work counters, for the tests that check hostile input stays bounded (rule calls, tokens). */
+export const work = { ruleCalls: 0, tokens: 0, charsParsed: 0 };
+
+/** Count every call of every block, inline and core rule: the parser's unit of work. */
+for (const ruler of [md.block.ruler, md.inline.ruler, md.inline.ruler2, md.core.ruler]) {
+  for (const rule of /** @type {any} */ (ruler).__rules__) {
+    const fn = rule.fn;
+    rule.fn = function counted(/** @type {any[]} */ ...args) {
+      work.ruleCalls++;
+      return fn.apply(this, args);
+    };
+  }
+  /** @type {any} */ (ruler).__cache__ = null;
+}
+
+/** @param {string} text */
+const normalize = (text) => String(text ?? '').replace(/\r\n?/g, '\n');
+
+/**
+ * @param {string} text
+ * @param {object} [env] markdown-it's env (link reference definitions live there)
+ * @returns {Tok[]}
+ */
+function tokenize(text, env = {}) {
+  work.charsParsed += text.length;
+  const tokens = /** @type {Tok[]} */ (md.parse(text, env));
+  work.tokens += tokens.length;
+  for (const t of tokens) if (t.children) work.tokens += t.children.length;
+  return tokens;
+}
 
 /**
  * @param {string} text
  * @returns {Block[]}
  */
 export function parseMarkdown(text) {
-  const lines = String(text ?? '').replace(/\r\n?/g, '\n').replace(/\t/g, '    ').split('\n');
-  return parseBlocks(lines, 0);
-}
-
-/** @param {string} line */
-const isBlank = (line) => line.trim() === '';
-
-/**
- * @param {string[]} lines
- * @param {number} depth nesting depth (bounded to keep hostile input cheap)
- * @returns {Block[]}
- */
-function parseBlocks(lines, depth) {
-  /** @type {Block[]} */
-  const blocks = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    if (isBlank(line)) { i++; continue; }
-
-    let m = FENCE.exec(line);
-    if (m) {
-      const marker = m[1];
-      const body = [];
-      const indent = line.length - line.trimStart().length;
-      i++;
-      while (i < lines.length) {
-        const l = lines[i];
-        const close = l.trim();
-        if (close.startsWith(marker[0].repeat(marker.length)) && /^(`+|~+)$/.test(close) && close[0] === marker[0]) { i++; break; }
-        body.push(indent ? l.replace(new RegExp(`^ {0,${indent}}`), '') : l);
-        i++;
-      }
-      blocks.push({ t: 'code', lang: m[2] || '', v: body.join('\n') });
-      continue;
-    }
-
-    m = HEADING.exec(line);
-    if (m) {
-      blocks.push({ t: 'h', level: m[1].length, c: parseInline(m[2] ?? '') });
-      i++;
-      continue;
-    }
-
-    if (HR.test(line)) { blocks.push({ t: 'hr' }); i++; continue; }
-
-    if (QUOTE.test(line)) {
-      const inner = [];
-      while (i < lines.length && !isBlank(lines[i]) && (QUOTE.test(lines[i]) || inner.length)) {
-        if (QUOTE.test(lines[i])) inner.push(lines[i].replace(QUOTE, ''));
-        else if (startsBlock(lines[i])) break;
-        else inner.push(lines[i]);
-        i++;
-      }
-      blocks.push({ t: 'quote', c: depth < 8 ? parseBlocks(inner, depth + 1) : [{ t: 'p', c: parseInline(inner.join('\n')) }] });
-      continue;
-    }
-
-    m = LIST_ITEM.exec(line);
-    if (m) {
-      const { block, next } = parseList(lines, i, depth);
-      blocks.push(block);
-      i = next;
-      continue;
-    }
-
-    if (line.includes('|') && i + 1 < lines.length && TABLE_SEP.test(lines[i + 1]) && lines[i + 1].includes('-')) {
-      const head = splitRow(line);
-      const align = splitRow(lines[i + 1]).map((c) => {
-        const l = c.startsWith(':'), r = c.endsWith(':');
-        return /** @type {''|'left'|'center'|'right'} */ (l && r ? 'center' : r ? 'right' : l ? 'left' : '');
-      });
-      if (head.length === align.length) {
-        i += 2;
-        const rows = [];
-        while (i < lines.length && !isBlank(lines[i]) && lines[i].includes('|')) {
-          const cells = splitRow(lines[i]);
-          rows.push(head.map((_, k) => parseInline(cells[k] ?? '')));
-          i++;
-        }
-        blocks.push({ t: 'table', align, head: head.map((c) => parseInline(c)), rows });
-        continue;
-      }
-    }
-
-    // paragraph: until a blank line or the start of another block
-    const para = [line];
-    i++;
-    while (i < lines.length && !isBlank(lines[i]) && !startsBlock(lines[i])) {
-      para.push(lines[i]);
-      i++;
-    }
-    blocks.push({ t: 'p', c: parseInline(para.map((l) => l.replace(/^ {0,3}/, '')).join('\n')) });
-  }
-  return blocks;
-}
-
-/** @param {string} line */
-function startsBlock(line) {
-  if (FENCE.test(line) || HEADING.test(line) || HR.test(line) || QUOTE.test(line)) return true;
-  const m = LIST_ITEM.exec(line);
-  // A numbered line only interrupts a paragraph when it starts at 1 (as CommonMark does).
-  return !!(m && m[4].trim() && (/^[-*+]$/.test(m[2]) || /^1[.)]$/.test(m[2])));
-}
-
-/** @param {string} row */
-function splitRow(row) {
-  let s = row.trim();
-  if (s.startsWith('|')) s = s.slice(1);
-  if (s.endsWith('|') && !s.endsWith('\\|')) s = s.slice(0, -1);
-  const cells = [];
-  let cur = '';
-  let inCode = false;
-  for (let k = 0; k < s.length; k++) {
-    const ch = s[k];
-    if (ch === '\\' && s[k + 1] === '|') { cur += '|'; k++; continue; }
-    if (ch === '`') inCode = !inCode;
-    if (ch === '|' && !inCode) { cells.push(cur.trim()); cur = ''; continue; }
-    cur += ch;
-  }
-  cells.push(cur.trim());
-  return cells;
+  return blocksOf(tokenize(normalize(text)));
 }
 
 /**
- * @param {string[]} lines
- * @param {number} start
- * @param {number} depth
- * @returns {{block: Block, next: number}}
- */
-function parseList(lines, start, depth) {
-  const first = /** @type {RegExpExecArray} */ (LIST_ITEM.exec(lines[start]));
-  const ordered = /\d/.test(first[2]);
-  const bulletChar = ordered ? first[2].slice(-1) : first[2];
-  /** @type {string[][]} */
-  const items = [];
-  let i = start;
-  while (i < lines.length) {
-    const m = LIST_ITEM.exec(lines[i]);
-    if (!m) break;
-    const isOrdered = /\d/.test(m[2]);
-    if (isOrdered !== ordered || (ordered ? m[2].slice(-1) : m[2]) !== bulletChar) break;
-    const contentIndent = m[1].length + m[2].length + Math.max(1, Math.min(m[3].length, 4));
-    const item = [m[4]];
-    i++;
-    while (i < lines.length) {
-      const l = lines[i];
-      if (isBlank(l)) {
-        // a blank line continues the item only if an indented line follows
-        let k = i + 1;
-        while (k < lines.length && isBlank(lines[k])) k++;
-        if (k < lines.length && indentOf(lines[k]) >= contentIndent) {
-          for (; i < k; i++) item.push('');
-          continue;
-        }
-        break;
-      }
-      if (indentOf(l) >= contentIndent) { item.push(l.slice(contentIndent)); i++; continue; }
-      if (LIST_ITEM.test(l) || startsBlock(l)) break;
-      item.push(l.trimStart()); // lazy continuation of the item's paragraph
-      i++;
-    }
-    items.push(item);
-    // blank lines between items keep the list going
-    let k = i;
-    while (k < lines.length && isBlank(lines[k])) k++;
-    if (k > i && k < lines.length && LIST_ITEM.test(lines[k]) && indentOf(lines[k]) < 4) i = k;
-  }
-  const block = /** @type {Block} */ ({
-    t: 'list',
-    ordered,
-    start: ordered ? parseInt(first[2], 10) : 1,
-    items: items.map((item) => (depth < 8 ? parseBlocks(item, depth + 1) : [{ t: 'p', c: parseInline(item.join('\n')) }])),
-  });
-  return { block, next: i };
-}
-
-/** @param {string} line */
-function indentOf(line) {
-  return line.length - line.trimStart().length;
-}
-
-const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/;
-const URL_START = /^https?:\/\/[^\s<>"]+/;
-
-/**
- * @param {string} text
- * @param {number} [depth]
+ * @param {string} text one paragraph's worth of inline markdown
  * @returns {Inline[]}
  */
-export function parseInline(text, depth = 0) {
-  /** @type {Inline[]} */
+export function parseInline(text) {
+  const tokens = /** @type {Tok[]} */ (md.parseInline(normalize(text), {}));
+  work.charsParsed += text.length;
+  return inlinesOf(tokens[0]?.children ?? []);
+}
+
+/**
+ * @param {Tok[]} tokens
+ * @returns {Block[]}
+ */
+function blocksOf(tokens) {
+  const at = { i: 0 };
+  return readBlocks(tokens, at, '');
+}
+
+/**
+ * Read blocks until the closing token `until` (or the end).
+ * @param {Tok[]} tokens
+ * @param {{i:number}} at
+ * @param {string} until
+ * @returns {Block[]}
+ */
+function readBlocks(tokens, at, until) {
+  /** @type {Block[]} */
   const out = [];
-  let buf = '';
-  const flush = () => {
-    if (buf) out.push({ t: 'text', v: buf });
-    buf = '';
-  };
-  const s = String(text);
-  /** @type {Map<string, number>} delimiter → a position after which it has no closer (keeps scans linear) */
-  const noCloser = new Map();
-  let i = 0;
-  while (i < s.length) {
-    const ch = s[i];
-
-    if (ch === '\\' && i + 1 < s.length) {
-      if (s[i + 1] === '\n') { flush(); out.push({ t: 'br' }); i += 2; continue; }
-      if (PUNCT.test(s[i + 1])) { buf += s[i + 1]; i += 2; continue; }
-    }
-
-    if (ch === '\n') {
-      buf = buf.replace(/ +$/, '');
-      flush();
-      out.push({ t: 'br' });
-      i++;
-      continue;
-    }
-
-    if (ch === '`') {
-      let n = 1;
-      while (s[i + n] === '`') n++;
-      const fence = '`'.repeat(n);
-      let j = s.indexOf(fence, i + n);
-      while (j !== -1 && s[j + n] === '`') {
-        let k = j;
-        while (s[k] === '`') k++;
-        j = s.indexOf(fence, k);
-      }
-      if (j !== -1) {
-        let code = s.slice(i + n, j).replace(/\n/g, ' ');
-        if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim()) code = code.slice(1, -1);
-        flush();
-        out.push({ t: 'code', v: code });
-        i = j + n;
-        continue;
-      }
-      buf += fence;
-      i += n;
-      continue;
-    }
-
-    if (ch === '!' && s[i + 1] === '[') {
-      const link = parseLinkAt(s, i + 1, depth);
-      if (link) {
-        flush();
-        out.push(...link.nodes);
-        i = link.end;
-        continue;
-      }
-    }
-
-    if (ch === '[') {
-      const link = parseLinkAt(s, i, depth);
-      if (link) {
-        flush();
-        out.push(...link.nodes);
-        i = link.end;
-        continue;
-      }
-    }
-
-    if (ch === '<') {
-      const m = /^<((?:https?:\/\/|mailto:)[^\s<>]+)>/.exec(s.slice(i));
-      if (m && safeUrl(m[1])) {
-        flush();
-        out.push({ t: 'link', href: /** @type {string} */ (safeUrl(m[1])), c: [{ t: 'text', v: m[1] }] });
-        i += m[0].length;
-        continue;
-      }
-    }
-
-    if ((ch === 'h' || ch === 'H') && (i === 0 || !/[\w/]/.test(s[i - 1]))) {
-      const m = URL_START.exec(s.slice(i));
-      if (m) {
-        let url = m[0];
-        // trailing punctuation is the sentence's, not the URL's; so is an unbalanced ")"
-        while (/[.,:;!?'"*_~]$/.test(url) || (url.endsWith(')') && count(url, '(') < count(url, ')'))) url = url.slice(0, -1);
-        const href = safeUrl(url);
-        if (href) {
-          flush();
-          out.push({ t: 'link', href, c: [{ t: 'text', v: url }] });
-          i += url.length;
-          continue;
-        }
-      }
-    }
-
-    if ((ch === '*' || ch === '_' || ch === '~') && depth < 6) {
-      const em = parseEmphasisAt(s, i, depth, noCloser);
-      if (em) {
-        flush();
-        out.push(em.node);
-        i = em.end;
-        continue;
-      }
-      // a run of delimiters that does not open anything is plain text
-      let n = 1;
-      while (s[i + n] === ch) n++;
-      buf += s.slice(i, i + n);
-      i += n;
-      continue;
-    }
-
-    buf += ch;
-    i++;
+  while (at.i < tokens.length) {
+    const t = tokens[at.i++];
+    if (t.type === until) break;
+    const b = readBlock(t, tokens, at);
+    if (b) out.push(b);
   }
-  flush();
   return out;
 }
 
 /**
- * @param {string} s
- * @param {string} ch
+ * @param {Tok} t the token just read
+ * @param {Tok[]} tokens
+ * @param {{i:number}} at
+ * @returns {Block|null}
  */
-function count(s, ch) {
-  let n = 0;
-  for (const c of s) if (c === ch) n++;
-  return n;
-}
-
-/**
- * `[text](url)` (or `![alt](src)` from the "!") starting at the "[".
- * @param {string} s
- * @param {number} i
- * @param {number} depth
- * @returns {{nodes: Inline[], end: number}|null}
- */
-function parseLinkAt(s, i, depth) {
-  let level = 0;
-  let j = i;
-  const limit = Math.min(s.length, i + 1000); // link texts are short; this bounds the scan
-  for (; j < limit; j++) {
-    if (s[j] === '\\') { j++; continue; }
-    if (s[j] === '[') level++;
-    else if (s[j] === ']') { level--; if (level === 0) break; }
-    else if (s[j] === '\n' && s[j + 1] === '\n') return null;
-  }
-  if (j >= limit || s[j + 1] !== '(') return null;
-  const m = /^\(\s*<?([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/.exec(s.slice(j + 1));
-  if (!m) return null;
-  const label = s.slice(i + 1, j);
-  const isImage = s[i - 1] === '!';
-  const href = safeUrl(m[1]);
-  const end = j + 1 + m[0].length;
-  const children = isImage ? [{ t: /** @type {const} */ ('text'), v: label || 'image' }] : parseInline(label, depth + 1);
-  // an unsafe or relative target keeps the words and drops the link
-  if (!href) return { nodes: children, end };
-  return { nodes: [{ t: 'link', href, c: children }], end };
-}
-
-/**
- * `*x*`, `_x_`, `**x**`, `__x__`, `***x***`, `~~x~~` starting at i.
- * @param {string} s
- * @param {number} i
- * @param {number} depth
- * @param {Map<string, number>} noCloser
- * @returns {{node: Inline, end: number}|null}
- */
-function parseEmphasisAt(s, i, depth, noCloser) {
-  const ch = s[i];
-  let n = 1;
-  while (s[i + n] === ch) n++;
-  if (ch === '~' && n !== 2) return null;
-  if (n > 3) return null;
-  const after = s[i + n];
-  if (after === undefined || /\s/.test(after)) return null; // must be followed by non-space
-  if (ch === '_' && i > 0 && /[\p{L}\p{N}]/u.test(s[i - 1])) return null; // snake_case stays text
-  const delim = ch.repeat(n);
-  const hopeless = noCloser.get(delim);
-  if (hopeless !== undefined && i >= hopeless) return null;
-  let j = i + n;
-  while (true) {
-    j = s.indexOf(delim, j);
-    if (j === -1) {
-      // whether a closer qualifies does not depend on the opener: later openers will not find one either
-      noCloser.set(delim, i);
-      return null;
+function readBlock(t, tokens, at) {
+  switch (t.type) {
+    case 'paragraph_open': {
+      const c = inlinesOf(tokens[at.i].children ?? []);
+      at.i += 2;
+      return t.hidden ? { t: 'p', c, tight: true } : { t: 'p', c };
     }
-    const before = s[j - 1];
-    const next = s[j + n];
-    const closes = !/\s/.test(before) && next !== ch && j > i + n
-      && !(ch === '_' && next !== undefined && /[\p{L}\p{N}]/u.test(next));
-    if (closes && !(n === 1 && s[j - 1] === ch)) break;
-    j += 1;
+    case 'heading_open': {
+      const c = inlinesOf(tokens[at.i].children ?? []);
+      at.i += 2;
+      return { t: 'h', level: Number(t.tag.slice(1)) || 1, c };
+    }
+    case 'hr': return { t: 'hr' };
+    case 'fence': return { t: 'code', lang: t.info.trim().split(/\s+/)[0] || '', v: t.content.replace(/\n$/, '') };
+    case 'code_block': return { t: 'code', lang: '', v: t.content.replace(/\n$/, '') };
+    case 'blockquote_open': return { t: 'quote', c: readBlocks(tokens, at, 'blockquote_close') };
+    case 'bullet_list_open':
+    case 'ordered_list_open': {
+      const ordered = t.type === 'ordered_list_open';
+      const close = ordered ? 'ordered_list_close' : 'bullet_list_close';
+      /** @type {Block[][]} */
+      const items = [];
+      while (at.i < tokens.length) {
+        const it = tokens[at.i++];
+        if (it.type === close) break;
+        if (it.type === 'list_item_open') items.push(readBlocks(tokens, at, 'list_item_close'));
+      }
+      return { t: 'list', ordered, start: ordered ? Number(t.attrGet('start') ?? 1) : 1, items };
+    }
+    case 'table_open': return readTable(tokens, at);
+    case 'inline': return { t: 'p', c: inlinesOf(t.children ?? []) };
+    default: return null; // html_block cannot happen (html: false); closers of what we skipped
   }
-  const inner = s.slice(i + n, j);
-  if (inner.includes('\n\n')) return null;
-  const children = parseInline(inner, depth + 1);
-  /** @type {Inline} */
-  let node;
-  if (ch === '~') node = { t: 'del', c: children };
-  else if (n === 1) node = { t: 'em', c: children };
-  else if (n === 2) node = { t: 'strong', c: children };
-  else node = { t: 'strong', c: [{ t: 'em', c: children }] };
-  return { node, end: j + n };
 }
 
 /**
- * Plain text of inline nodes (for titles, previews and tests).
+ * @param {Tok[]} tokens
+ * @param {{i:number}} at just after table_open
+ * @returns {Block}
+ */
+function readTable(tokens, at) {
+  /** @type {(''|'left'|'center'|'right')[]} */
+  const align = [];
+  /** @type {Inline[][]} */
+  const head = [];
+  /** @type {Inline[][][]} */
+  const rows = [];
+  /** @type {Inline[][]|null} */
+  let row = null;
+  let inHead = false;
+  while (at.i < tokens.length) {
+    const t = tokens[at.i++];
+    if (t.type === 'table_close') break;
+    if (t.type === 'thead_open') inHead = true;
+    else if (t.type === 'thead_close') inHead = false;
+    else if (t.type === 'tr_open') row = inHead ? head : [];
+    else if (t.type === 'tr_close') { if (row && row !== head) rows.push(row); row = null; }
+    else if (t.type === 'th_open' || t.type === 'td_open') {
+      const style = /text-align:(left|center|right)/.exec(t.attrGet('style') ?? '');
+      if (inHead) align.push(/** @type {any} */ (style ? style[1] : ''));
+      const inline = tokens[at.i];
+      row?.push(inline.type === 'inline' ? inlinesOf(inline.children ?? []) : []);
+    }
+  }
+  return { t: 'table', align, head, rows };
+}
+
+/**
+ * markdown-it's inline tokens → the Inline tree; adjacent words merged, unsafe links unwrapped.
+ * @param {Tok[]} children
+ * @returns {Inline[]}
+ */
+function inlinesOf(children) {
+  /** @type {Inline[]} */
+  const root = [];
+  /** @type {{out: Inline[], node: Inline|null}[]} */
+  const stack = [{ out: root, node: null }];
+  const top = () => stack[stack.length - 1].out;
+  /** @param {string} v */
+  const text = (v) => {
+    if (!v) return;
+    const out = top();
+    const last = out[out.length - 1];
+    if (last && last.t === 'text') last.v += v;
+    else out.push({ t: 'text', v });
+  };
+  /** @param {Inline & {c: Inline[]}} node @param {boolean} keep */
+  const open = (node, keep) => {
+    if (keep) top().push(node);
+    stack.push({ out: keep ? node.c : top(), node });
+  };
+  const close = () => { if (stack.length > 1) stack.pop(); };
+  for (const t of children) {
+    switch (t.type) {
+      case 'text': case 'text_special': text(t.content); break;
+      case 'softbreak': case 'hardbreak': top().push({ t: 'br' }); break;
+      case 'code_inline': top().push({ t: 'code', v: t.content }); break;
+      case 'em_open': open({ t: 'em', c: [] }, true); break;
+      case 'strong_open': open({ t: 'strong', c: [] }, true); break;
+      case 's_open': open({ t: 'del', c: [] }, true); break;
+      case 'link_open': {
+        const href = safeUrl(t.attrGet('href') ?? '');
+        // an unsafe link keeps its words only; a link inside a link is its words too
+        open(href ? { t: 'link', href, c: [] } : { t: 'link', href: '', c: [] }, !!href && !stack.some((s) => s.node?.t === 'link'));
+        break;
+      }
+      case 'image': {
+        const href = safeUrl(t.attrGet('src') ?? '');
+        const alt = inlineText(inlinesOf(t.children ?? [])) || t.attrGet('src') || '';
+        if (href) top().push({ t: 'link', href, c: [{ t: 'text', v: alt }] });
+        else text(alt);
+        break;
+      }
+      case 'em_close': case 'strong_close': case 's_close': case 'link_close': close(); break;
+      case 'html_inline': text(t.content); break; // cannot happen with html: false; text if it did
+      default: if (t.content) text(t.content);
+    }
+  }
+  return root;
+}
+
+/**
+ * The plain text of inline nodes.
  * @param {Inline[]} nodes
  * @returns {string}
  */
 export function inlineText(nodes) {
-  return nodes.map((n) => (n.t === 'text' || n.t === 'code' ? n.v : n.t === 'br' ? '\n' : inlineText(n.c))).join('');
+  return nodes.map((n) => ('v' in n ? n.v : 'c' in n ? inlineText(n.c) : n.t === 'br' ? '\n' : '')).join('');
+}
+
+/**
+ * A streaming reply, parsed incrementally. Each update() re-parses only from the start of the last
+ * top-level block of the previous parse: blocks before it are finished (a later line cannot change
+ * them) and are kept. Text that is not an extension of the previous text is parsed whole.
+ */
+export class LiveMarkdown {
+  constructor() {
+    this.text = '';
+    /** @type {Block[]} finished blocks, never parsed again */
+    this.settled = [];
+    /** @type {Block[]} the blocks of the unfinished tail */
+    this.tail = [];
+    /** where the tail starts in this.text */
+    this.tailStart = 0;
+    this.env = {};
+  }
+
+  /**
+   * @param {string} raw the whole reply so far
+   * @returns {{settledAdded: Block[], tail: Block[], reset: boolean}} what changed since the last call
+   */
+  update(raw) {
+    const text = normalize(raw);
+    const reset = !text.startsWith(this.text);
+    if (reset) {
+      this.settled = [];
+      this.tailStart = 0;
+      this.env = {};
+    }
+    this.text = text;
+    const tailText = text.slice(this.tailStart);
+    const tokens = tokenize(tailText, this.env);
+    // top-level blocks of the tail and the line each starts on
+    /** @type {{line: number, block: Block}[]} */
+    const tops = [];
+    const at = { i: 0 };
+    while (at.i < tokens.length) {
+      const t = tokens[at.i++];
+      if (t.level !== 0 || t.nesting === -1) continue;
+      const line = t.map ? t.map[0] : 0;
+      const b = readBlock(t, tokens, at);
+      if (b) tops.push({ line, block: b });
+    }
+    /** @type {Block[]} */
+    const settledAdded = [];
+    if (tops.length > 1) {
+      const last = tops[tops.length - 1];
+      for (const x of tops.slice(0, -1)) settledAdded.push(x.block);
+      this.tailStart += lineOffset(tailText, last.line);
+      tops.splice(0, tops.length - 1);
+    }
+    this.settled.push(...settledAdded);
+    this.tail = tops.map((x) => x.block);
+    return { settledAdded, tail: this.tail, reset };
+  }
+}
+
+/**
+ * The offset of line `n` (0-based) in `text`.
+ * @param {string} text
+ * @param {number} n
+ */
+function lineOffset(text, n) {
+  let off = 0;
+  for (let k = 0; k < n; k++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) return text.length;
+    off = nl + 1;
+  }
+  return off;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMarkdown, parseInline, safeUrl, inlineText } from '../js/markdown.js';
+import { readFileSync } from 'node:fs';
+import { parseMarkdown, parseInline, safeUrl, inlineText, LiveMarkdown, work, MAX_NESTING } from '../js/markdown.js';
 
 test('safeUrl allows http(s) and mailto only', () => {
   assert.equal(safeUrl('https://example.com/a?b=1'), 'https://example.com/a?b=1');
@@ -96,7 +97,8 @@ test('lists: bullets, numbers, nesting, paragraphs interrupted', () => {
 });
 
 test('tables with alignment', () => {
-  const [t] = parseMarkdown('| a | b |\n|:--|--:|\n| 1 | `x|y` |\n| 2 |');
+  // GFM: a pipe inside a cell's code span is escaped (\|), as GitHub requires
+  const [t] = parseMarkdown('| a | b |\n|:--|--:|\n| 1 | `x\\|y` |\n| 2 |');
   assert.equal(t.t, 'table');
   assert.deepEqual(t.align, ['left', 'right']);
   assert.equal(t.rows.length, 2);
@@ -107,6 +109,123 @@ test('tables with alignment', () => {
 test('line breaks inside a paragraph are kept', () => {
   const [p] = parseMarkdown('one\ntwo');
   assert.deepEqual(p.c, [{ t: 'text', v: 'one' }, { t: 'br' }, { t: 'text', v: 'two' }]);
+});
+
+test('fenced code keeps tabs (a copied Makefile still works)', () => {
+  const [b] = parseMarkdown('```make\nall:\n\techo "a\tb"\n```');
+  assert.deepEqual(b, { t: 'code', lang: 'make', v: 'all:\n\techo "a\tb"' });
+});
+
+test('file names are not links; only URLs with a scheme are', () => {
+  const nodes = parseInline('see README.md and app.py, not www.example.com; mail a@b.co');
+  assert.ok(!nodes.some((n) => n.t === 'link'), JSON.stringify(nodes));
+});
+
+/**
+ * The parser's work for one input, counted: rule calls (markdown-it's unit of work) and tokens.
+ * @param {string} s
+ */
+function workFor(s) {
+  work.ruleCalls = 0;
+  work.tokens = 0;
+  const blocks = parseMarkdown(s);
+  return { rules: work.ruleCalls, tokens: work.tokens, blocks };
+}
+
+/** @param {any} x */
+function treeNodes(x) {
+  if (Array.isArray(x)) return x.reduce((a, y) => a + treeNodes(y), 0);
+  if (x && typeof x === 'object') return 1 + Object.values(x).reduce((a, y) => a + treeNodes(y), 0);
+  return 0;
+}
+
+/** @param {any} x @returns {number} */
+function treeDepth(x) {
+  if (Array.isArray(x)) return x.reduce((a, y) => Math.max(a, treeDepth(y)), 0);
+  if (x && typeof x === 'object') return 1 + Object.values(x).reduce((a, y) => Math.max(a, treeDepth(y)), 0);
+  return 0;
+}
+
+const HOSTILE = {
+  'bare URL then many )': (n) => 'http://a' + ')'.repeat(n),
+  'deep quotes': (n) => '>'.repeat(n) + ' x',
+  'deep lists': (n) => '- '.repeat(n) + 'x',
+  'run of *': (n) => '*'.repeat(n),
+  'run of _a': (n) => '_a'.repeat(n),
+  'nested brackets': (n) => '['.repeat(n) + 'x' + ']'.repeat(n),
+  'unclosed links': (n) => '[a](b '.repeat(n),
+  'unclosed images': (n) => '!['.repeat(n),
+  'run of <': (n) => '<'.repeat(n) + 'a',
+  'run of `': (n) => '`'.repeat(n) + 'x' + '`'.repeat(n - 1),
+  'emphasis openers': (n) => '*a **b '.repeat(n),
+  'table rows': (n) => '|a|b|\n|-|-|\n' + '|x|y|\n'.repeat(n),
+  'quote in list in quote': (n) => '> - '.repeat(n) + 'x',
+};
+
+test('hostile input: work is linear in its length, and nesting is bounded', () => {
+  for (const [name, make] of Object.entries(HOSTILE)) {
+    const small = make(10_000);
+    const big = make(40_000);
+    const a = workFor(small);
+    const b = workFor(big);
+    // linear: four times the input is about four times the work (a quadratic parser does 16×)
+    assert.ok(b.rules <= 4.5 * a.rules + 100, `${name}: ${a.rules} → ${b.rules} rule calls`);
+    assert.ok(b.rules <= 30 * big.length, `${name}: ${b.rules} rule calls for ${big.length} chars`);
+    assert.ok(b.tokens <= 2 * big.length, `${name}: ${b.tokens} tokens`);
+    assert.ok(treeNodes(b.blocks) <= 2 * big.length, `${name}: ${treeNodes(b.blocks)} tree nodes`);
+    assert.ok(treeDepth(b.blocks) <= 4 * MAX_NESTING + 10, `${name}: depth ${treeDepth(b.blocks)}`);
+  }
+});
+
+test('hostile input: 1 MB lines', () => {
+  for (const line of ['x'.repeat(1 << 20), '*a'.repeat(1 << 19), 'http://a' + ')'.repeat(1 << 20), '`'.repeat(1 << 20), '[('.repeat(1 << 19)]) {
+    const w = workFor(line);
+    assert.ok(w.rules <= 30 * line.length, `${w.rules} rule calls for ${line.length} chars`);
+    assert.ok(treeNodes(w.blocks) <= 2 * line.length);
+  }
+});
+
+test('a streaming reply is parsed incrementally, and ends as the whole parse', () => {
+  const reply = Array.from({ length: 400 }, (_, k) => (k % 5 === 0 ? `## Step ${k}\n\n- a\n- b **${k}**\n\n` : k % 7 === 0
+    ? '```sh\nmake\t-j2\n```\n\n' : `Paragraph ${k} with \`code\` and [a link](https://example.com/${k}).\n\n`)).join('');
+  const live = new LiveMarkdown();
+  work.charsParsed = 0;
+  let chunks = 0;
+  /** @type {any[]} */
+  let settled = [];
+  for (let i = 0; i < reply.length; i += 37) {
+    const r = live.update(reply.slice(0, i + 37));
+    assert.equal(r.reset, false);
+    settled = settled.concat(r.settledAdded);
+    chunks++;
+  }
+  // re-parsing the whole reply on every chunk would read chunks × length / 2 characters
+  assert.ok(work.charsParsed < 4 * reply.length, `${work.charsParsed} chars parsed for ${reply.length} over ${chunks} chunks`);
+  assert.deepEqual(settled.concat(live.tail), parseMarkdown(reply));
+  assert.deepEqual(live.settled, settled);
+  // text that is not a continuation starts over
+  assert.equal(live.update('other').reset, true);
+  assert.deepEqual(live.settled.concat(live.tail), parseMarkdown('other'));
+});
+
+test('streaming: an open fence, a list and a setext heading that grow stay one block', () => {
+  const live = new LiveMarkdown();
+  live.update('intro\n\n```js\nlet a;\n\nlet b;');
+  assert.deepEqual(live.tail, [{ t: 'code', lang: 'js', v: 'let a;\n\nlet b;' }]);
+  live.update('intro\n\n```js\nlet a;\n\nlet b;\n```\n\n- one\n\n- two');
+  assert.equal(live.tail.length, 1);
+  assert.equal(live.tail[0].t, 'list');
+  live.update('intro\n\n```js\nlet a;\n\nlet b;\n```\n\n- one\n\n- two\n\nTitle\n---');
+  assert.deepEqual(live.settled.concat(live.tail), parseMarkdown('intro\n\n```js\nlet a;\n\nlet b;\n```\n\n- one\n\n- two\n\nTitle\n---'));
+});
+
+test('the DOM is built from the token tree, never from an HTML string; markdown-it needs no eval', () => {
+  const dom = readFileSync(new URL('../js/ui/markdown-dom.js', import.meta.url), 'utf8');
+  assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|DOMParser|createContextualFragment/.test(dom));
+  const md = readFileSync(new URL('../js/markdown.js', import.meta.url), 'utf8');
+  assert.ok(!/\.render(Inline)?\(/.test(md), 'markdown-it HTML output is not used');
+  const vendor = readFileSync(new URL('../vendor/markdown-it.js', import.meta.url), 'utf8');
+  assert.ok(!/\beval\s*\(|new Function\s*\(|\bFunction\s*\(/.test(vendor), 'a strict CSP forbids eval');
 });
 
 test('hostile input stays cheap', () => {

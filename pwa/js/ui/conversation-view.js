@@ -3,7 +3,7 @@
 
 import { clear, h } from './dom.js';
 import { renderItem, renderPending } from './items.js';
-import { renderMarkdown } from './markdown-dom.js';
+import { LiveMarkdownView } from './markdown-dom.js';
 
 const BOTTOM_SLACK_PX = 48;
 
@@ -18,6 +18,11 @@ export class ConversationView {
     this.rendered = new Map();
     this.ctx = { connected: false };
     this.stickToBottom = true;
+    /** @type {LiveMarkdownView|null} the streaming reply, parsed incrementally */
+    this.liveView = null;
+    /** @type {string|null} the live text waiting for the next animation frame */
+    this.liveText = null;
+    this.liveFrame = 0;
     els.scroller.addEventListener('scroll', () => {
       this.stickToBottom = this.isAtBottom();
       if (this.stickToBottom) this.setNewBelow(false);
@@ -67,6 +72,8 @@ export class ConversationView {
       frag.appendChild(el);
     }
     this.els.log.appendChild(frag);
+    this.liveView = null; // another conversation's reply is not continued
+    clear(this.els.live);
     this.renderLive(model);
     this.setNewBelow(false);
   }
@@ -119,12 +126,37 @@ export class ConversationView {
     }
   }
 
-  /** @param {import('../view-model.js').ConversationModel} model */
+  /**
+   * The streaming reply: at most one render per animation frame, each parsing only its new tail.
+   * @param {import('../view-model.js').ConversationModel} model
+   */
   renderLive(model) {
-    clear(this.els.live);
-    if (model.live && model.live.text) {
-      this.els.live.appendChild(h('div', { class: 'msg agent live' }, h('div', { class: 'bubble md' }, renderMarkdown(model.live.text))));
+    const text = model.live?.text || '';
+    if (!text) { // the reply ended (its item is in the log now): remove it at once, not a frame later
+      if (this.liveFrame) cancelAnimationFrame(this.liveFrame);
+      this.liveFrame = 0;
+      this.liveText = null;
+      this.liveView = null;
+      clear(this.els.live);
+      return;
     }
+    this.liveText = text;
+    if (this.liveFrame) return;
+    this.liveFrame = requestAnimationFrame(() => {
+      this.liveFrame = 0;
+      const pending = this.liveText;
+      this.liveText = null;
+      if (pending === null) return;
+      const wasAtBottom = this.stickToBottom || this.isAtBottom();
+      if (!this.liveView) {
+        const bubble = h('div', { class: 'bubble md' });
+        clear(this.els.live);
+        this.els.live.appendChild(h('div', { class: 'msg agent live' }, bubble));
+        this.liveView = new LiveMarkdownView(bubble);
+      }
+      this.liveView.update(pending);
+      if (wasAtBottom) this.scrollToBottom(false);
+    });
   }
 
   /**

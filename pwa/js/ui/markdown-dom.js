@@ -1,6 +1,6 @@
 // Markdown tree (pwa/js/markdown.js) → DOM nodes. Text only via text nodes; hrefs already vetted.
 
-import { parseMarkdown } from '../markdown.js';
+import { LiveMarkdown, parseMarkdown } from '../markdown.js';
 import { h } from './dom.js';
 
 /**
@@ -11,6 +11,32 @@ export function renderMarkdown(text) {
   const frag = document.createDocumentFragment();
   for (const block of parseMarkdown(text)) frag.appendChild(renderBlock(block));
   return frag;
+}
+
+/**
+ * A streaming reply rendered into `el`: finished blocks are appended once and kept; only the nodes of
+ * the unfinished tail are replaced on each update.
+ */
+export class LiveMarkdownView {
+  /** @param {HTMLElement} el */
+  constructor(el) {
+    this.el = el;
+    this.parser = new LiveMarkdown();
+    /** @type {Node[]} */
+    this.tailNodes = [];
+  }
+
+  /** @param {string} text the whole reply so far */
+  update(text) {
+    const { settledAdded, tail, reset } = this.parser.update(text);
+    if (reset) this.el.replaceChildren();
+    for (const n of this.tailNodes) n.parentNode?.removeChild(n);
+    const frag = document.createDocumentFragment();
+    for (const b of settledAdded) frag.appendChild(renderBlock(b));
+    this.tailNodes = tail.map(renderBlock);
+    for (const n of this.tailNodes) frag.appendChild(n);
+    this.el.appendChild(frag);
+  }
 }
 
 /**
@@ -29,7 +55,7 @@ function renderBlock(b) {
     }
     case 'quote': return h('blockquote', null, b.c.map(renderBlock));
     case 'list': {
-      const items = b.items.map((blocks) => h('li', null, blocks.map((x) => (x.t === 'p' && blocks.length === 1 ? renderInlinesFrag(x.c) : renderBlock(x)))));
+      const items = b.items.map((blocks) => h('li', null, blocks.map((x) => (x.t === 'p' && (x.tight || blocks.length === 1) ? renderInlinesFrag(x.c) : renderBlock(x)))));
       return b.ordered ? h('ol', b.start !== 1 ? { start: String(b.start) } : null, items) : h('ul', null, items);
     }
     case 'table': {
