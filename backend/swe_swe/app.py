@@ -47,6 +47,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     security.create_private_file(config.db_path)
     store = Store(config.db_path)
     metrics = Metrics()
+    store.db.on_storage_error = metrics.storage_errors.inc
     hub = Hub(store, metrics)
     running_agents = RunningAgents(config.data_dir)
     agent = choose_agent(config, running_agents) if agent is None else agent

@@ -18,6 +18,7 @@ class ErrorCode(enum.StrEnum):
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -31,6 +32,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.STORAGE_UNAVAILABLE: 503,
 }
 
 
@@ -48,6 +50,18 @@ class ProtocolError(Exception):
         if self.client_msg_id:
             body["client_msg_id"] = self.client_msg_id
         return body
+
+
+class StorageUnavailable(ProtocolError):
+    """The database refused a write (disk full, locked by another process, I/O error). Nothing of the
+    write was stored, so nothing is acked; the same frame can be sent again once storage is back."""
+
+    def __init__(self, client_msg_id: str | None = None) -> None:
+        super().__init__(
+            ErrorCode.STORAGE_UNAVAILABLE,
+            "The server could not save this (its disk is full or its database is busy). Nothing was lost: send it again.",
+            client_msg_id,
+        )
 
 
 class UnsafeDataDir(RuntimeError):

@@ -8,8 +8,10 @@ coroutine's write be rolled back with it.
 from __future__ import annotations
 
 import enum
+import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,12 +23,72 @@ from peewee import (
     DatabaseProxy,
     IntegerField,
     Model,
+    OperationalError,
     SqliteDatabase,
     TextField,
     fn,
 )
 
+from swe_swe.errors import StorageUnavailable
+
 SCHEMA_VERSION = 2
+
+# SQLite's primary result codes that mean "storage is not there for now", not "this query is wrong":
+# SQLITE_BUSY, SQLITE_LOCKED (another process holds the lock past busy_timeout), SQLITE_IOERR, SQLITE_FULL.
+_STORAGE_CODES = frozenset({5, 6, 10, 13})
+# How long a write waits for a lock another process holds. Every write runs on the event loop's thread,
+# so this is also how long the loop can stall: short. Our own process has one connection and never waits.
+BUSY_TIMEOUT_MS = 1000
+
+
+def _storage_failure(error: BaseException) -> bool:
+    original = error.args[0] if error.args and isinstance(error.args[0], sqlite3.Error) else error
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _STORAGE_CODES
+    text = str(original).lower()
+    return any(m in text for m in ("disk is full", "database is locked", "disk i/o error", "database table is locked"))
+
+
+class _Database(SqliteDatabase):
+    """peewee's SQLite database, whose storage failures surface as StorageUnavailable (a wire error,
+    `storage_unavailable`): the transaction around them is rolled back, so nothing half-stored stays."""
+
+    on_storage_error: Callable[[], None] = staticmethod(lambda: None)
+
+    def _guard(self, error: Exception) -> None:
+        if _storage_failure(error):
+            self.on_storage_error()
+            raise StorageUnavailable() from error
+
+    def execute_sql(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().execute_sql(*args, **kwargs)
+        except (OperationalError, sqlite3.OperationalError) as error:
+            self._guard(error)
+            raise
+
+    def commit(self) -> Any:
+        try:
+            return super().commit()
+        except (OperationalError, sqlite3.OperationalError) as error:
+            self._guard(error)
+            raise
+
+    def rollback(self) -> Any:
+        try:
+            return super().rollback()
+        except OperationalError as error:
+            if "no transaction is active" in str(error):
+                return None  # SQLite already rolled it back (it does on SQLITE_FULL and some I/O errors)
+            raise
+
+    def begin(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().begin(*args, **kwargs)
+        except (OperationalError, sqlite3.OperationalError) as error:
+            self._guard(error)
+            raise
 
 database = DatabaseProxy()
 
@@ -188,13 +250,13 @@ class SchemaTooNew(RuntimeError):
 class Store:
     """Owns the SQLite file. One instance per process."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = SqliteDatabase(
+        self.db = _Database(
             self.path,
-            pragmas={"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": 5000},
+            pragmas={"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": busy_timeout_ms},
         )
         database.initialize(self.db)
         self.db.connect(reuse_if_open=True)

@@ -137,6 +137,8 @@ class Connection:
             try:
                 await self._handle(raw)
             except ProtocolError as error:
+                if error.code is ErrorCode.STORAGE_UNAVAILABLE and not error.client_msg_id:
+                    error.client_msg_id = protocol.peek_client_msg_id(raw)  # which frame to send again
                 self._error(error)
 
     async def _handle(self, raw: str | bytes) -> None:

@@ -32,6 +32,7 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[str] | None = None
     log_path: Path | None = None
+    log_dir: Path | None = None  # default: the data dir (a test that fills the data dir's disk moves it)
 
     @property
     def base_url(self) -> str:
@@ -49,7 +50,7 @@ class ServerProcess:
             *self.extra_args,
         ]
         env = {**os.environ, "PYTHONPATH": str(REPO / "backend"), "SWE_SWE_DEMO_DELAY": "0.3", **self.env}
-        self.log_path = self.data_dir / f"server-{self.port}.log"
+        self.log_path = (self.log_dir or self.data_dir) / f"server-{self.port}.log"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, text=True, cwd=str(REPO))
