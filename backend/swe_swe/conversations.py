@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from swe_swe import permission_modes, user_texts
 from swe_swe.agents.registry import AgentRegistry
 from swe_swe.approvals import Approvals, ModeChange
-from swe_swe.errors import ErrorCode, ProtocolError
+from swe_swe.errors import CloseCode, ErrorCode, ProtocolError
 from swe_swe.hub import Hub
 from swe_swe.protocol import Approve
 from swe_swe.store import ApprovalEnd, Conversation, Store, StoredMessage, now_ms
@@ -127,7 +127,7 @@ class Conversations:
         await self.agent.close(conversation_id)
         self.agent.forget(conversation_ref(conversation))
         for subscriber in self.hub.subscribers(conversation_id):
-            subscriber.offer_close(4004, "conversation deleted")
+            subscriber.offer_close(CloseCode.CONVERSATION_DELETED, "conversation deleted")
         self.store.delete_conversation(conversation_id)
         log.info("conversation %s deleted", conversation_id)
 

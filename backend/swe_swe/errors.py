@@ -21,6 +21,15 @@ class ErrorCode(enum.StrEnum):
     STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
+class CloseCode(enum.IntEnum):
+    """WebSocket close codes the server sends (see docs/protocol.md, "Close codes")."""
+
+    SERVER_STOPPING = 1001
+    SLOW_CONSUMER = 4001  # its outbox filled: reconnect and catch up by replay
+    PING_TIMEOUT = 4002  # no answer to two pings
+    CONVERSATION_DELETED = 4004
+
+
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.BAD_JSON: 400,
     ErrorCode.BAD_FRAME: 400,

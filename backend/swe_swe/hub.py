@@ -54,5 +54,3 @@ class Hub:
         for subscriber in self.subscribers(conversation_id):
             subscriber.offer_frame(frame)
 
-    def connection_count(self) -> int:
-        return sum(len(s) for s in self._subscribers.values())

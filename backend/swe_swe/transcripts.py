@@ -139,9 +139,6 @@ class TranscriptValidator:
             self._remember(key, _CacheEntry(identity, state))
         return state
 
-    def is_resumable(self, path: Path) -> bool:
-        return self.check(path) is TranscriptState.RESUMABLE
-
     def forget(self, path: Path) -> None:
         with self._lock:
             self._cache.pop(str(path), None)

@@ -21,18 +21,18 @@ from websockets.exceptions import ConnectionClosed
 from swe_swe import protocol
 from swe_swe.config import Config
 from swe_swe.conversations import Conversations
-from swe_swe.errors import ErrorCode, ProtocolError
+from swe_swe.errors import CloseCode, ErrorCode, ProtocolError
 from swe_swe.hub import Hub
 from swe_swe.rate_limit import TokenBucket
-from swe_swe.store import LoggedEvent, Store
+from swe_swe.store import LoggedEvent, Store, now_ms
 
 log = logging.getLogger("swe_swe.ws")
 
 OUTBOX_LIMIT = 4096
 REPLAY_BATCH = 500
-CLOSE_SLOW_CONSUMER = 4001
-CLOSE_PING_TIMEOUT = 4002
-CLOSE_SERVER_STOPPING = 1001
+CLOSE_SLOW_CONSUMER = CloseCode.SLOW_CONSUMER
+CLOSE_PING_TIMEOUT = CloseCode.PING_TIMEOUT
+CLOSE_SERVER_STOPPING = CloseCode.SERVER_STOPPING
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,6 @@ def frame_size(raw: str | bytes) -> int:
     if isinstance(raw, bytes) or len(raw) * 4 <= 1024:
         return len(raw)
     return len(raw.encode())
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 class Connection:
