@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+639c1bcb5a';
+const VERSION = '0.1.0+548282aeda';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -26,6 +26,7 @@ const SHELL = [
   '/js/backoff.js',
   '/js/connection-machine.js',
   '/js/connection.js',
+  '/js/codex-events.js',
   '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',

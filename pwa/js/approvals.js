@@ -105,6 +105,10 @@ export function subjectOf(tool, input) {
     case 'WebSearch': return oneLine(obj.query ?? '', 80);
     case 'AskUserQuestion': return oneLine(questionsOf(obj)[0]?.question ?? '', 80);
     case 'ExitPlanMode': return '';
+    case 'ApplyPatch': {
+      const paths = Array.isArray(obj.changes) ? obj.changes.map((/** @type {any} */ c) => String(c?.path ?? '')) : [];
+      return oneLine(paths.length > 1 ? `${paths[0]} and ${paths.length - 1} more` : paths[0] ?? '', 80);
+    }
     default: {
       const first = Object.values(obj).find((v) => typeof v === 'string' && v.trim());
       return oneLine(first ?? '', 80);

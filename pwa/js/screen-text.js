@@ -104,6 +104,7 @@ export function approvalHeading({ tool, approval_kind: kind }) {
     case 'Bash': return 'Run this command?';
     case 'Write': return 'Write this file?';
     case 'Edit': case 'MultiEdit': return 'Edit this file?';
+    case 'ApplyPatch': return 'Apply these changes?';
     case 'WebFetch': return 'Fetch this page?';
     case 'WebSearch': return 'Search the web?';
     default: return `Allow ${tool}?`;

@@ -82,8 +82,9 @@ function renderTool(item, base) {
         renderToolView(view)));
   }
   const statusLabel = item.waiting ? 'needs your answer'
-    : { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped' }[item.status];
-  const exit = item.name === 'Bash' ? bashExit(item.status, item.result) : null;
+    : { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped', declined: 'declined' }[item.status];
+  // a codex command says its exit code; claude's Bash says it in its result
+  const exit = item.name !== 'Bash' ? null : Number.isInteger(item.exit_code) ? /** @type {number} */ (item.exit_code) : bashExit(item.status, item.result);
   const counts = view.kind === 'diff' ? view.files.reduce((n, f) => ({ add: n.add + f.added, del: n.del + f.removed }), { add: 0, del: 0 }) : null;
   const body = h('div', { class: 'tool-body' }, view.kind === 'command' ? renderToolView({ ...view, description: '' }) : renderToolView(view));
   if (item.result !== null) body.append(resultBlock(item, exit));
