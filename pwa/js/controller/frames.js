@@ -16,6 +16,7 @@ import { refreshListSoon } from './records.js';
 import { eventWrites } from './event-writes.js';
 import { dropEntry, flush, flushOtherConversations, holdFlushLock, settleOutbox } from './outbox-sync.js';
 import { setRoute } from './navigation.js';
+import { learnAgents, rememberAgent } from './agent-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -62,6 +63,8 @@ async function handleFrame(c, frame) {
 /** @param {Current} c @param {any} frame */
 async function onWelcome(c, frame) {
   app.agent = frame.agent ?? app.agent;
+  learnAgents(frame.agents);
+  if (c.pendingNew) rememberAgent(frame.agent);
   app.pingIntervalMs = frame.ping_interval_ms ?? null;
   c.inFlight.clear();
   c.awaiting = [];
