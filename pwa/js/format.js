@@ -80,6 +80,11 @@ export function oneLine(value, max = 100) {
   return s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s;
 }
 
+/** "src/app/main.js" → "main.js". @param {string} path */
+export function baseName(path) {
+  return String(path).split('/').filter(Boolean).pop() ?? String(path);
+}
+
 /** @param {string} path */
 function shortPath(path) {
   const parts = String(path).split('/').filter(Boolean);
@@ -122,7 +127,7 @@ export function toolSummary(name, input) {
     case 'ExitPlanMode':
       return oneLine(String(input.plan ?? '').split('\n').map((l) => l.replace(/^[#>*\-\d.\s]+/, '').trim()).find(Boolean) ?? '');
     case 'ApplyPatch': {
-      const paths = Array.isArray(input.changes) ? input.changes.map((/** @type {any} */ c) => shortPath(String(c?.path ?? ''))) : [];
+      const paths = Array.isArray(input.changes) ? input.changes.map((/** @type {any} */ c) => baseName(String(c?.path ?? ''))) : [];
       return oneLine(paths.length > 2 ? `${paths.slice(0, 2).join(', ')} and ${paths.length - 2} more` : paths.join(', '));
     }
     case 'TodoWrite':

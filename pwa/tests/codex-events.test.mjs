@@ -159,7 +159,7 @@ test('an ApplyPatch approval shows its changes as coloured diffs, with a heading
   assert.equal(moved.note, 'moved to /p/there.txt');
   assert.equal(moved.lines.length, 1);
   assert.equal(approvalHeading({ tool: 'ApplyPatch', approval_kind: 'tool' }), 'Apply these changes?');
-  assert.equal(subjectOf('ApplyPatch', input), '/p/a.txt and 2 more');
+  assert.equal(subjectOf('ApplyPatch', input), 'a.txt and 2 more');
   assert.equal(toolDiffs('ApplyPatch', {}).length, 0);
   assert.deepEqual(patchDiffs([{ path: 'n', kind: 'add', diff: '' }])[0].lines, []);
   assert.equal(parseUnifiedDiff('--- a\n+++ b\n').lines.length, 0);

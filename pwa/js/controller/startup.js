@@ -106,6 +106,7 @@ function learnServerVersion() {
     learnAgents(h.value?.agents);
     renderHeader();
     renderList();
+    scheduleRender(); // the agent picker of a new conversation
   });
 }
 
