@@ -23,8 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import CHROMIUM, REPO, ClaudeLab, Row, Settings, claude_bin, machine  # noqa: E402
+from fig10_codex_followup import codex_bin  # noqa: E402
 
-FIGURES = ("1", "2", "3", "6", "9", "4", "5", "7", "8")  # backend figures first, then the browser ones
+FIGURES = ("1", "10", "2", "3", "6", "9", "4", "5", "7", "8")  # backend figures first, then the browser ones
 
 
 def _raise_fd_limit() -> None:
@@ -86,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     failed: list[str] = []
     lab: ClaudeLab | None = None
     has_claude = claude_bin().exists()
+    has_codex = codex_bin().exists()
     has_chromium = Path(CHROMIUM).exists()
 
     def claude_lab() -> ClaudeLab:
@@ -113,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         if number == "6":
             import fig6_scale
             return lambda: fig6_scale.run(settings)
+        if number == "10":
+            import fig10_codex_followup
+            return lambda: fig10_codex_followup.run(settings)
         if number == "9":
             import fig9_flat_costs
             return lambda: fig9_flat_costs.run(settings)
@@ -126,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         for number in wanted:
             if number in ("1", "3", "8", "9") and not has_claude:
                 rows.append(Row(number, "needs the claude CLI", None, "", note=f"missing {claude_bin()}: run make test-deps"))
+                failed.append(number)
+                continue
+            if number == "10" and not has_codex:
+                rows.append(Row(number, "needs the codex CLI", None, "", note=f"missing {codex_bin()}: run make test-deps"))
                 failed.append(number)
                 continue
             if number in ("4", "5", "7", "8") and not has_chromium:
@@ -151,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(settings.tmp, ignore_errors=True)
 
     order = {f: i for i, f in enumerate(sorted(FIGURES))}
-    rows.sort(key=lambda r: (order.get(r.figure[0], 99), r.figure))
+    rows.sort(key=lambda r: (order.get(r.figure.rstrip("abc"), 99), r.figure))
     result = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": args.quick,

@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+1269d39040';
+const VERSION = '0.1.0+f5c1499deb';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -20,12 +20,14 @@ const SHELL = [
   '/',
   '/manifest.webmanifest',
   '/css/app.css',
+  '/js/agent-choice.js',
   '/js/api.js',
   '/js/app.js',
   '/js/approvals.js',
   '/js/backoff.js',
   '/js/connection-machine.js',
   '/js/connection.js',
+  '/js/codex-events.js',
   '/js/conversation-list.js',
   '/js/db-schema.js',
   '/js/db.js',
@@ -42,6 +44,7 @@ const SHELL = [
   '/js/unload-copy.js',
   '/js/view-model.js',
   '/js/controller/actions.js',
+  '/js/controller/agent-picker.js',
   '/js/controller/approval-actions.js',
   '/js/controller/approval-dock.js',
   '/js/controller/composer.js',
@@ -63,6 +66,7 @@ const SHELL = [
   '/js/controller/socket.js',
   '/js/controller/startup.js',
   '/js/controller/state.js',
+  '/js/ui/agent-picker.js',
   '/js/ui/approval-card.js',
   '/js/ui/conversation-view.js',
   '/js/ui/details.js',

@@ -19,8 +19,9 @@ def codex_bin() -> Path:
 
 
 @contextmanager
-def codex_server(tmp_path: Path, extra_args: list[str] | None = None) -> Iterator[tuple[ServerProcess, FakeResponsesAPI, Path]]:
-    """Yields (server, fake API, CODEX_HOME). The agent works in tmp_path/work."""
+def codex_server(tmp_path: Path, extra_args: list[str] | None = None, agent: str = "codex") -> Iterator[tuple[ServerProcess, FakeResponsesAPI, Path]]:
+    """Yields (server, fake API, CODEX_HOME). The agent works in tmp_path/work. `agent` is the server's
+    default (`--agent`); codex is offered either way."""
     api = FakeResponsesAPI(port=0).start()
     home = tmp_path / "codex-home"
     workdir = tmp_path / "work"
@@ -30,7 +31,7 @@ def codex_server(tmp_path: Path, extra_args: list[str] | None = None) -> Iterato
     env = {"CODEX_HOME": str(home), "FAKE_API_KEY": "dummy-key-for-the-fake-api"}
     server = ServerProcess(
         data_dir=tmp_path / "data",
-        agent="codex",
+        agent=agent,
         extra_args=["--codex-bin", str(codex_bin()), "--workdir", str(workdir), *(extra_args or [])],
         env=env,
     )

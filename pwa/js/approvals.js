@@ -4,7 +4,7 @@
 // the events, ui/tool-views.js draws these descriptions, the words are screen-text.js's.
 
 import { toolDiffs } from './diff-model.js';
-import { oneLine } from './format.js';
+import { baseName, oneLine } from './format.js';
 
 /**
  * @typedef {{label: string, description: string}} QuestionOption
@@ -105,6 +105,10 @@ export function subjectOf(tool, input) {
     case 'WebSearch': return oneLine(obj.query ?? '', 80);
     case 'AskUserQuestion': return oneLine(questionsOf(obj)[0]?.question ?? '', 80);
     case 'ExitPlanMode': return '';
+    case 'ApplyPatch': {
+      const paths = Array.isArray(obj.changes) ? obj.changes.map((/** @type {any} */ c) => baseName(String(c?.path ?? ''))) : [];
+      return oneLine(paths.length > 1 ? `${paths[0]} and ${paths.length - 1} more` : paths[0] ?? '', 80);
+    }
     default: {
       const first = Object.values(obj).find((v) => typeof v === 'string' && v.trim());
       return oneLine(first ?? '', 80);

@@ -60,10 +60,11 @@ export function listRows(listed, { queued, drafts, open, now }) {
       pending_new: !!r.pending_new,
       has_draft: drafts.has(r.id),
       approvals: isOpen && !open.pendingNew ? open.approvals : r.pending_approvals ?? 0,
+      agent: r.agent ?? null,
     };
   });
   if (open?.pendingNew && !rows.some((r) => r.id === open.id)) {
-    rows.unshift({ id: open.id, title: '', status: 'idle', last_active_at: now, queued: 0, pending_new: true, has_draft: false, approvals: 0 });
+    rows.unshift({ id: open.id, title: '', status: 'idle', last_active_at: now, queued: 0, pending_new: true, has_draft: false, approvals: 0, agent: null });
   }
   return rows;
 }

@@ -137,7 +137,7 @@ export function patchConversation(id, patch) {
 
 /**
  * Merge the server's list (GET /api/conversations) into the local records, keeping local fields.
- * @param {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number}[]} list
+ * @param {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number, agent?:string}[]} list
  * @returns {Promise<ConversationRecord[]>} all local records afterwards
  */
 export function mergeServerList(list) {
@@ -153,6 +153,7 @@ export function mergeServerList(list) {
         created_at: c.created_at ?? current.created_at,
         last_active_at: c.last_active_at ?? current.last_active_at,
         pending_approvals: Number.isInteger(c.pending_approvals) ? c.pending_approvals : (current.pending_approvals ?? 0),
+        agent: typeof c.agent === 'string' ? c.agent : (current.agent ?? null),
         pending_new: false,
       });
     }

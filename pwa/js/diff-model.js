@@ -1,5 +1,6 @@
 // What a file change looks like as a unified diff: the lines of Edit, MultiEdit and Write tool
-// inputs, computed with jsdiff (pwa/vendor/diff.js, vendored) and cut to what a phone can show. Pure.
+// inputs, computed with jsdiff (pwa/vendor/diff.js, vendored), and of codex's patches (ApplyPatch,
+// `fileChange` items: unified diffs as codex gives them), cut to what a phone can show. Pure.
 
 import { structuredPatch } from '../vendor/diff.js';
 
@@ -105,7 +106,74 @@ export function toolDiffs(tool, input) {
       });
       return [fileDiff(path, { lines, added, removed }, { numbered: false })];
     }
+    case 'ApplyPatch':
+      return patchDiffs(input.changes);
     default:
       return null;
   }
+}
+
+/**
+ * A codex file change's kind: `add | delete | update` as a string (approvals) or `{type, move_path}`
+ * (codex's own items).
+ * @param {any} kind
+ * @returns {{kind: 'add'|'delete'|'update', movePath: string|null}}
+ */
+export function changeKind(kind) {
+  const type = typeof kind === 'string' ? kind : kind && typeof kind === 'object' ? kind.type : '';
+  const movePath = kind && typeof kind === 'object' && typeof kind.move_path === 'string' ? kind.move_path : null;
+  return { kind: type === 'add' || type === 'delete' ? type : 'update', movePath };
+}
+
+/**
+ * The lines of a unified diff's hunks (`@@ -a,b +c,d @@` then ` `, `-`, `+` lines), as lines to draw.
+ * Text before the first hunk (`---`/`+++` headers) is skipped.
+ * @param {string} text
+ * @returns {{lines: DiffLine[], added: number, removed: number}}
+ */
+export function parseUnifiedDiff(text) {
+  /** @type {DiffLine[]} */
+  const lines = [];
+  let added = 0, removed = 0, oldNo = 0, newNo = 0, inHunk = false, hunks = 0;
+  const raw = String(text ?? '').split('\n');
+  if (raw[raw.length - 1] === '') raw.pop();
+  for (const line of raw) {
+    const head = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (head) {
+      oldNo = Number(head[1]);
+      newNo = Number(head[2]);
+      if (hunks++ > 0 || oldNo > 1) lines.push({ type: 'gap', text: '', oldNo: null, newNo: null });
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk) continue;
+    const mark = line[0];
+    const body = line.slice(1);
+    if (mark === '+') { lines.push({ type: 'add', text: body, oldNo: null, newNo: newNo++ }); added++; }
+    else if (mark === '-') { lines.push({ type: 'del', text: body, oldNo: oldNo++, newNo: null }); removed++; }
+    else if (mark === ' ' || line === '') lines.push({ type: 'ctx', text: body, oldNo: oldNo++, newNo: newNo++ });
+    // "\ No newline at end of file" and anything else: not drawn
+  }
+  return { lines, added, removed };
+}
+
+/**
+ * Codex's file changes (`fileChange` items, `ApplyPatch` approvals) as diffs: an added file's `diff`
+ * is its content, a deleted one's its old content, an update's a unified diff.
+ * @param {any} changes  [{path, kind, diff}]
+ * @returns {FileDiff[]}
+ */
+export function patchDiffs(changes) {
+  const list = Array.isArray(changes) ? changes : [];
+  return list.filter((c) => c && typeof c === 'object').map((c) => {
+    const { kind, movePath } = changeKind(c.kind);
+    const path = String(c.path ?? '');
+    const diff = typeof c.diff === 'string' ? c.diff : '';
+    if (kind === 'add') return fileDiff(path, diffLines('', diff), { numbered: true, note: 'new file' });
+    if (kind === 'delete') return fileDiff(path, diffLines(diff, ''), { numbered: true, note: 'deleted' });
+    const parsed = parseUnifiedDiff(diff);
+    // a diff without hunk headers: show it as it is, unnumbered
+    const d = parsed.lines.length || !diff ? parsed : diffLines('', diff);
+    return fileDiff(path, d, { numbered: parsed.lines.length > 0, note: movePath ? `moved to ${movePath}` : null });
+  });
 }

@@ -30,6 +30,17 @@ export function formatCost(usd) {
 }
 
 /**
+ * 950 → "950 tokens", 12345 → "12.3k tokens", 2_500_000 → "2.5M tokens".
+ * @param {number} n
+ */
+export function formatTokens(n) {
+  if (!Number.isFinite(n) || n < 0) return '';
+  const round = (/** @type {number} */ x) => (x < 100 ? Math.round(x * 10) / 10 : Math.round(x));
+  const words = n < 1000 ? String(Math.round(n)) : n < 1e6 ? `${round(n / 1000)}k` : `${round(n / 1e6)}M`;
+  return `${words} token${n === 1 ? '' : 's'}`;
+}
+
+/**
  * "just now", "5 min ago", "3 h ago", "yesterday", or a date.
  * @param {number} ts
  * @param {number} now
@@ -67,6 +78,11 @@ export function oneLine(value, max = 100) {
   if (value == null) return '';
   const s = String(value).replace(/\s+/g, ' ').trim();
   return s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s;
+}
+
+/** "src/app/main.js" → "main.js". @param {string} path */
+export function baseName(path) {
+  return String(path).split('/').filter(Boolean).pop() ?? String(path);
 }
 
 /** @param {string} path */
@@ -110,6 +126,10 @@ export function toolSummary(name, input) {
       return oneLine(Array.isArray(input.questions) ? input.questions[0]?.question ?? '' : '');
     case 'ExitPlanMode':
       return oneLine(String(input.plan ?? '').split('\n').map((l) => l.replace(/^[#>*\-\d.\s]+/, '').trim()).find(Boolean) ?? '');
+    case 'ApplyPatch': {
+      const paths = Array.isArray(input.changes) ? input.changes.map((/** @type {any} */ c) => baseName(String(c?.path ?? ''))) : [];
+      return oneLine(paths.length > 2 ? `${paths.slice(0, 2).join(', ')} and ${paths.length - 2} more` : paths.join(', '));
+    }
     case 'TodoWrite':
       return Array.isArray(input.todos) ? `${input.todos.length} item${input.todos.length === 1 ? '' : 's'}` : '';
     default: {

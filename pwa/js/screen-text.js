@@ -104,6 +104,7 @@ export function approvalHeading({ tool, approval_kind: kind }) {
     case 'Bash': return 'Run this command?';
     case 'Write': return 'Write this file?';
     case 'Edit': case 'MultiEdit': return 'Edit this file?';
+    case 'ApplyPatch': return 'Apply these changes?';
     case 'WebFetch': return 'Fetch this page?';
     case 'WebSearch': return 'Search the web?';
     default: return `Allow ${tool}?`;
@@ -239,6 +240,23 @@ export function connectionText(state, now, { pendingNew, online }) {
     banner: { show, tone: phase === 'failed' ? 'bad' : 'warn', text },
   };
 }
+
+/** The agents' names, as people call them. */
+const AGENT_NAMES = Object.freeze({ claude: 'Claude', codex: 'Codex', demo: 'Demo' });
+
+/**
+ * "codex" → "Codex"; an agent this app does not know keeps its id.
+ * @param {string} id
+ */
+export function agentName(id) {
+  return /** @type {Record<string, string>} */ (AGENT_NAMES)[id] ?? id;
+}
+
+/** The agent picker of a new conversation (ui/agent-picker.js). */
+export const AGENT_PICKER = Object.freeze({
+  label: 'Agent',
+  help: 'Which agent answers in this conversation. It keeps it.',
+});
 
 /**
  * "claude agent · server 0.1.0", or nothing before the server said which agent it runs.

@@ -1,9 +1,11 @@
 // Event log → view items: the rules for showing a conversation. Pure (no DOM), incremental: events are
 // applied one by one in seq order and each change bumps the item's `rev`, so the view re-renders only
-// what changed. Claude's stream-json objects arrive as `agent` events (see docs/protocol.md).
+// what changed. Claude's stream-json objects arrive as `agent` events (see docs/protocol.md); codex's
+// notifications (`{method, params}`) are turned into the same items by codex-events.js.
 
 import { formatCost, formatDuration, toolResultText, toolSummary, oneLine } from './format.js';
 import { subjectOf } from './approvals.js';
+import { applyCodexEvent, applyCodexPartial, isCodexEvent, newCodexState } from './codex-events.js';
 
 /**
  * @typedef {object} LoggedEvent
@@ -19,8 +21,10 @@ import { subjectOf } from './approvals.js';
  * @typedef {Base & {kind:'assistant', text:string, message_id:string|null}} AssistantItem
  * @typedef {Base & {kind:'thinking', text:string}} ThinkingItem
  * @typedef {Base & {kind:'tool', id:string, name:string, input:any, summary:string,
- *   status:'running'|'ok'|'error'|'interrupted'|'stopped', result:string|null, waiting:boolean}} ToolItem
- *   (waiting: an approval for this call is pending; a TodoWrite item is updated in place by later ones)
+ *   status:'running'|'ok'|'error'|'interrupted'|'stopped'|'declined', result:string|null, waiting:boolean,
+ *   exit_code?:number|null}} ToolItem
+ *   (waiting: an approval for this call is pending; a TodoWrite item is updated in place by later ones;
+ *   exit_code: a codex command's, when known; declined: the user said no to a codex call)
  * @typedef {'pending'|'allowed'|'allowed_always'|'denied'|'cancelled'} ApprovalState
  * @typedef {Base & {kind:'approval', approval_id:string, tool:string, input:any, tool_use_id:string|null,
  *   approval_kind:'tool'|'question'|'plan', description:string, can_always:boolean, always_label:string,
@@ -97,6 +101,8 @@ export class ConversationModel {
     this.mode = null;
     /** @type {ToolItem|null} the conversation's checklist: the first TodoWrite, updated by later ones */
     this.todos = null;
+    /** @type {import('./codex-events.js').CodexState} */
+    this.codex = newCodexState();
     this._changed = new Set();
     this._appended = false;
     this._liveChanged = false;
@@ -149,6 +155,11 @@ export class ConversationModel {
     if (['idle', 'running', 'interrupted', 'expired'].includes(status)) this.status = status;
   }
 
+  /** The live text changed (codex-events.js streams into `live`). */
+  markLive() {
+    this._liveChanged = true;
+  }
+
   clearLive() {
     if (this.live) {
       this.live = null;
@@ -162,6 +173,7 @@ export class ConversationModel {
    */
   applyPartial(data) {
     if (!data || typeof data !== 'object') return;
+    if (applyCodexPartial(this, data)) return;
     const ev = data.type === 'stream_event' ? data.event : data;
     if (!ev || typeof ev !== 'object') return;
     if (ev.type === 'message_start') {
@@ -392,6 +404,10 @@ export class ConversationModel {
   /** @param {LoggedEvent} event @param {any} data @param {any} base */
   onAgent(event, data, base) {
     if (!data || typeof data !== 'object') return;
+    if (isCodexEvent(data)) {
+      applyCodexEvent(this, event, data, base);
+      return;
+    }
     if (typeof data.session_id === 'string' && data.session_id) this.session.session_id = data.session_id;
     switch (data.type) {
       case 'system':

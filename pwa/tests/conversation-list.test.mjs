@@ -27,8 +27,8 @@ test('rows: the open conversation shows its live title and status', () => {
     queued: new Map([['b', 2]]), drafts: new Set(['b']), now: 99,
     open: { id: 'a', pendingNew: false, title: 'live', status: 'running', approvals: 1 },
   });
-  assert.deepEqual(rows[0], { id: 'a', title: 'live', status: 'running', last_active_at: 1000, queued: 0, pending_new: false, has_draft: false, approvals: 1 });
-  assert.deepEqual(rows[1], { id: 'b', title: 't-b', status: 'idle', last_active_at: 7, queued: 2, pending_new: false, has_draft: true, approvals: 1 },
+  assert.deepEqual(rows[0], { id: 'a', title: 'live', status: 'running', last_active_at: 1000, queued: 0, pending_new: false, has_draft: false, approvals: 1, agent: null });
+  assert.deepEqual(rows[1], { id: 'b', title: 't-b', status: 'idle', last_active_at: 7, queued: 2, pending_new: false, has_draft: true, approvals: 1, agent: null },
     'the server’s count of waiting approvals, for conversations not open here');
   const untitled = listRows(listed, { queued: new Map(), drafts: new Set(), now: 99, open: { id: 'a', pendingNew: false, title: '', status: 'idle', approvals: 0 } });
   assert.equal(untitled[0].title, 'stored');
@@ -37,7 +37,7 @@ test('rows: the open conversation shows its live title and status', () => {
 test('rows: a new conversation being written is listed before it is stored', () => {
   const open = { id: 'new-1', pendingNew: true, title: '', status: 'idle', approvals: 0 };
   const rows = listRows([rec('a')], { queued: new Map(), drafts: new Set(), now: 99, open });
-  assert.deepEqual(rows[0], { id: 'new-1', title: '', status: 'idle', last_active_at: 99, queued: 0, pending_new: true, has_draft: false, approvals: 0 });
+  assert.deepEqual(rows[0], { id: 'new-1', title: '', status: 'idle', last_active_at: 99, queued: 0, pending_new: true, has_draft: false, approvals: 0, agent: null });
   const stored = listRows([rec('new-1', { pending_new: true, status: 'x' })], { queued: new Map(), drafts: new Set(), now: 99, open });
   assert.equal(stored.length, 1);
   assert.equal(stored[0].status, 'x', 'a new one keeps its record status');

@@ -15,6 +15,7 @@ import { setExpiry } from './settings.js';
 import { removeLocal } from './navigation.js';
 import { modeNow } from './approval-dock.js';
 import { openModeSheet } from './approval-actions.js';
+import { agentOf } from './agent-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -52,7 +53,7 @@ function knownDetails(c) {
     conversationId: c.pendingNew ? null : c.id,
     pendingNew: c.pendingNew,
     status: c.pendingNew ? 'new' : c.model.status,
-    agent: app.agent,
+    agent: agentOf(c),
     agentSessionId: c.model.session.session_id,
     model: c.model.session.model,
     cwd: c.model.session.cwd,

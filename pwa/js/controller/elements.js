@@ -24,6 +24,7 @@ export const els = {
   goneBanner: $('gone-banner'),
   scroller: $('scroller'),
   empty: $('empty'),
+  agentPicker: $('agent-picker'),
   log: $('log'),
   live: $('live'),
   pending: $('pending'),

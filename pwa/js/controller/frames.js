@@ -16,6 +16,7 @@ import { refreshListSoon } from './records.js';
 import { eventWrites } from './event-writes.js';
 import { dropEntry, flush, flushOtherConversations, holdFlushLock, settleOutbox } from './outbox-sync.js';
 import { setRoute } from './navigation.js';
+import { learnAgents, rememberAgent } from './agent-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -61,7 +62,10 @@ async function handleFrame(c, frame) {
 
 /** @param {Current} c @param {any} frame */
 async function onWelcome(c, frame) {
-  app.agent = frame.agent ?? app.agent;
+  // the server's default agent (listed first); the conversation's own is its record's
+  app.agent = (Array.isArray(frame.agents) && typeof frame.agents[0] === 'string' ? frame.agents[0] : frame.agent) ?? app.agent;
+  learnAgents(frame.agents);
+  if (c.pendingNew) rememberAgent(frame.agent);
   app.pingIntervalMs = frame.ping_interval_ms ?? null;
   c.inFlight.clear();
   c.awaiting = [];

@@ -13,6 +13,7 @@ import { app, current, listedConversations } from './state.js';
 import { els } from './elements.js';
 import { conn } from './socket.js';
 import { renderApprovals, renderMode } from './approval-dock.js';
+import { agentOf, renderAgentChoice, showsAgents } from './agent-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -53,7 +54,7 @@ export function render() {
   const atBottom = view.stickToBottom || view.isAtBottom();
   if (renderApprovals(c) && atBottom) view.scrollToBottom(false);
   renderMode(c);
-  const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}|${c.model.pendingApprovals.length}`;
+  const listKey = `${c.id}|${c.model.status}|${c.model.title}|${c.entries.size}|${c.model.pendingApprovals.length}|${c.record.agent}`;
   if (listKey !== lastListKey) {
     lastListKey = listKey;
     renderList();
@@ -69,6 +70,7 @@ function renderEmpty(c) {
     /** @type {HTMLElement} */ (els.empty.querySelector('p')).textContent = words.text;
   }
   view.setEmpty(empty);
+  renderAgentChoice(c);
 }
 
 /** @param {Current} c */
@@ -104,7 +106,7 @@ export function renderHeader() {
   const title = c.model.title || c.record.title;
   els.title.textContent = conversationTitle({ title });
   document.title = pageTitle(title, c.model.pendingApprovals.length);
-  els.sub.textContent = headerSubtitle({ agent: app.agent, pendingNew: c.pendingNew, hasMessages: c.entries.size > 0, status: c.model.status });
+  els.sub.textContent = headerSubtitle({ agent: agentOf(c), pendingNew: c.pendingNew, hasMessages: c.entries.size > 0, status: c.model.status });
   renderConnection();
 }
 
@@ -123,7 +125,7 @@ export function renderList() {
   const c = current();
   const open = c ? { id: c.id, pendingNew: c.pendingNew, title: c.model.title, status: c.model.status, approvals: c.model.pendingApprovals.length } : null;
   const rows = listRows(listedConversations(), { queued: app.queued, drafts: app.drafts, open, now: Date.now() });
-  renderConversationList(els.convList, rows, c?.id ?? null, Date.now());
+  renderConversationList(els.convList, rows, c?.id ?? null, Date.now(), { showAgents: showsAgents() });
   els.sidebarFoot.textContent = sidebarFoot(app.agent, app.serverVersion);
 }
 

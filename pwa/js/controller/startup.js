@@ -11,7 +11,7 @@ import { hydrateIcons } from '../ui/dom.js';
 import { app, current, listedConversations, tabId } from './state.js';
 import { els } from './elements.js';
 import { conn, setSocketHooks } from './socket.js';
-import { renderHeader, renderList, startClockTicks } from './render.js';
+import { renderHeader, renderList, scheduleRender, startClockTicks } from './render.js';
 import { showToast } from './notices.js';
 import { checkAuth, loadRecords, syncServerList } from './records.js';
 import { flushOtherConversations } from './outbox-sync.js';
@@ -27,6 +27,7 @@ import { bindConnectionControls } from './connection-controls.js';
 import { listenToOtherTabs } from './other-tabs.js';
 import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
 import { loadSettings } from './settings.js';
+import { bindAgentPicker, learnAgents, loadAgentChoice } from './agent-picker.js';
 
 /** Conversations whose events stay cached on this device; older ones are fetched again by replay. */
 const CACHED_CONVERSATIONS = 30;
@@ -35,7 +36,7 @@ export async function start() {
   bindPage();
   watchServiceWorker();
   await openStorage();
-  await loadSettings();
+  await Promise.all([loadSettings(), loadAgentChoice()]);
   await learnClientId();
   await loadRecords();
 
@@ -62,6 +63,7 @@ function bindPage() {
   bindSidebar();
   bindDetailsDialog();
   bindApprovals();
+  bindAgentPicker(scheduleRender);
   bindConnectionControls();
   bindPageLifecycle();
   listenToOtherTabs();
@@ -101,8 +103,10 @@ function learnServerVersion() {
     if (!h.ok) return;
     app.serverVersion = h.value?.version ?? null;
     app.agent = app.agent ?? h.value?.agent ?? null;
+    learnAgents(h.value?.agents);
     renderHeader();
     renderList();
+    scheduleRender(); // the agent picker of a new conversation
   });
 }
 

@@ -82,13 +82,15 @@ function renderTool(item, base) {
         renderToolView(view)));
   }
   const statusLabel = item.waiting ? 'needs your answer'
-    : { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped' }[item.status];
-  const exit = item.name === 'Bash' ? bashExit(item.status, item.result) : null;
+    : { running: 'running', ok: 'done', error: 'failed', interrupted: 'interrupted', stopped: 'stopped', declined: 'declined' }[item.status];
+  // a codex command says its exit code; claude's Bash says it in its result
+  const exit = item.name !== 'Bash' ? null : Number.isInteger(item.exit_code) ? /** @type {number} */ (item.exit_code) : bashExit(item.status, item.result);
   const counts = view.kind === 'diff' ? view.files.reduce((n, f) => ({ add: n.add + f.added, del: n.del + f.removed }), { add: 0, del: 0 }) : null;
   const body = h('div', { class: 'tool-body' }, view.kind === 'command' ? renderToolView({ ...view, description: '' }) : renderToolView(view));
   if (item.result !== null) body.append(resultBlock(item, exit));
-  // (while an approval waits, the card above the composer shows the change: not twice)
-  const small = view.kind === 'diff' && !item.waiting && view.files.every((f) => f.lines.length <= OPEN_DIFF_LINES);
+  // (while an approval waits, the card above the composer shows the change: not twice; and a change
+  // still running may be about to ask, so it opens once done)
+  const small = view.kind === 'diff' && !item.waiting && item.status !== 'running' && view.files.every((f) => f.lines.length <= OPEN_DIFF_LINES);
   return h('li', { ...base, class: `tool status-${item.status}${item.waiting ? ' waiting' : ''}` },
     h('details', { open: small },
       h('summary', null,

@@ -2,6 +2,7 @@
 
 import { clear, h } from './dom.js';
 import { conversationTitle, formatRelative } from '../format.js';
+import { agentName } from '../screen-text.js';
 
 /**
  * @typedef {object} ListRow
@@ -13,6 +14,7 @@ import { conversationTitle, formatRelative } from '../format.js';
  * @property {boolean} pending_new
  * @property {boolean} has_draft
  * @property {number} approvals  approvals waiting for an answer
+ * @property {string|null} agent  the conversation's agent (null: not known yet)
  */
 
 const STATUS_LABEL = { running: 'Working', interrupted: 'Interrupted', expired: 'Inactive' };
@@ -22,8 +24,9 @@ const STATUS_LABEL = { running: 'Working', interrupted: 'Interrupted', expired: 
  * @param {ListRow[]} rows
  * @param {string|null} currentId
  * @param {number} now
+ * @param {{showAgents?: boolean}} [options]  showAgents: name each conversation's agent (the server offers several)
  */
-export function renderConversationList(list, rows, currentId, now) {
+export function renderConversationList(list, rows, currentId, now, { showAgents = false } = {}) {
   clear(list);
   if (!rows.length) {
     list.appendChild(h('li', { class: 'conv-empty', text: 'No conversations yet.' }));
@@ -42,6 +45,7 @@ export function renderConversationList(list, rows, currentId, now) {
       h('span', { class: 'conv-title', text: conversationTitle(row) }),
       h('span', { class: 'conv-meta' },
         h('span', { text: row.pending_new ? 'Not on the server yet' : formatRelative(row.last_active_at, now) }),
+        showAgents && row.agent ? h('span', { class: 'chip agent', text: agentName(row.agent) }) : null,
         row.approvals ? h('span', { class: 'chip approval', text: row.approvals === 1 ? 'Needs your answer' : `${row.approvals} answers needed` }) : null,
         status ? h('span', { class: `chip status-${row.status}`, text: status }) : null,
         row.queued ? h('span', { class: 'chip queued', text: `${row.queued} queued` }) : null,

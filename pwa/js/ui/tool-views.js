@@ -60,13 +60,25 @@ export function diffView(file) {
   });
   return h('figure', { class: 'tv-diff' },
     h('figcaption', null,
-      h('span', { class: 'mono tv-path', text: file.path || 'file' }),
+      pathLabel(file.path),
       h('span', { class: 'tv-counts' },
         file.added ? h('span', { class: 'plus', text: `+${file.added}` }) : null,
         file.removed ? h('span', { class: 'minus', text: `−${file.removed}` }) : null),
       file.note ? h('span', { class: 'chip', text: file.note }) : null),
     h('div', { class: 'diff-lines', tabindex: '0', role: 'group', 'aria-label': `Changes to ${file.path}` }, rows),
     file.hidden ? h('div', { class: 'tv-help', text: `${file.hidden.toLocaleString('en')} more lines not shown` }) : null);
+}
+
+/**
+ * A file's path: its directory small and muted, its name in bold (a phone has room for the name).
+ * @param {string} path
+ */
+function pathLabel(path) {
+  const cut = path.lastIndexOf('/', path.length - 2);
+  if (cut < 0) return h('span', { class: 'mono tv-path', text: path || 'file' });
+  return h('span', { class: 'mono tv-path', title: path },
+    h('span', { class: 'tv-dir', text: path.slice(0, cut + 1) }),
+    h('span', { class: 'tv-base', text: path.slice(cut + 1) }));
 }
 
 /** @param {import('../approvals.js').Todo[]} todos */
