@@ -26,7 +26,7 @@ from peewee import (
     fn,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 database = DatabaseProxy()
 
@@ -62,6 +62,7 @@ class Conversation(BaseModel):
     created_at = IntegerField()
     last_active_at = IntegerField()
     permission_mode = CharField(default="default")
+    project_id = CharField(default="")  # "" = the default project (conversations from before projects)
 
 
 class ConversationKey(BaseModel):
@@ -217,6 +218,8 @@ class Store:
                 raise SchemaTooNew(f"database schema {version} is newer than this release ({SCHEMA_VERSION})")
             if version < 2:
                 self.db.execute_sql("ALTER TABLE conversation ADD COLUMN permission_mode VARCHAR(255) NOT NULL DEFAULT 'default'")
+            if version < 3:
+                self.db.execute_sql("ALTER TABLE conversation ADD COLUMN project_id VARCHAR(255) NOT NULL DEFAULT ''")
             SchemaInfo.update(value=str(SCHEMA_VERSION)).where(SchemaInfo.key == "schema_version").execute()
 
     # conversations
@@ -227,6 +230,7 @@ class Store:
         agent_session_id: str | None = None,
         create_key: str | None = None,
         permission_mode: str = "default",
+        project_id: str = "",
     ) -> Conversation:
         ts = now_ms()
         with self.db.atomic():
@@ -237,6 +241,7 @@ class Store:
                 created_at=ts,
                 last_active_at=ts,
                 permission_mode=permission_mode,
+                project_id=project_id,
             )
             if create_key is not None:
                 ConversationKey.create(key=create_key, conversation_id=conversation.id)
