@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+639c1bcb5a';
+const VERSION = '0.1.0+cc47c54170';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -35,6 +35,7 @@ const SHELL = [
   '/js/ids.js',
   '/js/markdown.js',
   '/js/outbox.js',
+  '/js/projects.js',
   '/js/routes.js',
   '/js/screen-text.js',
   '/js/sw-client.js',
@@ -55,6 +56,7 @@ const SHELL = [
   '/js/controller/other-tabs.js',
   '/js/controller/outbox-sync.js',
   '/js/controller/page-lifecycle.js',
+  '/js/controller/project-picker.js',
   '/js/controller/records.js',
   '/js/controller/render.js',
   '/js/controller/scroll-memory.js',

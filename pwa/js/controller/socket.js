@@ -5,6 +5,7 @@
 
 import { Connection } from '../connection.js';
 import { app, current } from './state.js';
+import { projectForNew } from './project-picker.js';
 
 /**
  * @typedef {object} SocketHooks
@@ -39,6 +40,7 @@ export const conn = new Connection({
       agent_session_id: c.pendingNew ? c.record.adopt_session_id : null,
       // the local id's UUID: a hello repeated before the server's id was stored opens the same conversation
       create_key: c.pendingNew ? c.id.slice('new-'.length) : undefined,
+      project_id: projectForNew(),
     };
   },
   onFrame: (frame) => hooks.onFrame(frame),

@@ -27,6 +27,7 @@ import { bindConnectionControls } from './connection-controls.js';
 import { listenToOtherTabs } from './other-tabs.js';
 import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
 import { loadSettings } from './settings.js';
+import { bindProjectPicker, loadProjects } from './project-picker.js';
 
 /** Conversations whose events stay cached on this device; older ones are fetched again by replay. */
 const CACHED_CONVERSATIONS = 30;
@@ -49,6 +50,7 @@ export async function start() {
     flushOtherConversations();
   }
   learnServerVersion();
+  loadProjects();
   tidyUp();
 }
 
@@ -59,6 +61,7 @@ function bindPage() {
   bindActions();
   bindScrollMemory();
   bindNavigation();
+  bindProjectPicker(renderList);
   bindSidebar();
   bindDetailsDialog();
   bindApprovals();

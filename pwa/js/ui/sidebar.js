@@ -13,6 +13,7 @@ import { conversationTitle, formatRelative } from '../format.js';
  * @property {boolean} pending_new
  * @property {boolean} has_draft
  * @property {number} approvals  approvals waiting for an answer
+ * @property {string} [project]  its project's name (only when the server has several)
  */
 
 const STATUS_LABEL = { running: 'Working', interrupted: 'Interrupted', expired: 'Inactive' };
@@ -42,6 +43,7 @@ export function renderConversationList(list, rows, currentId, now) {
       h('span', { class: 'conv-title', text: conversationTitle(row) }),
       h('span', { class: 'conv-meta' },
         h('span', { text: row.pending_new ? 'Not on the server yet' : formatRelative(row.last_active_at, now) }),
+        row.project ? h('span', { class: 'chip project', text: row.project }) : null,
         row.approvals ? h('span', { class: 'chip approval', text: row.approvals === 1 ? 'Needs your answer' : `${row.approvals} answers needed` }) : null,
         status ? h('span', { class: `chip status-${row.status}`, text: status }) : null,
         row.queued ? h('span', { class: 'chip queued', text: `${row.queued} queued` }) : null,
