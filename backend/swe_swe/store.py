@@ -260,6 +260,15 @@ class Store:
         query = Conversation.select().order_by(Conversation.last_active_at.desc(), Conversation.created_at.desc())
         return list(query)
 
+    def conversations_by_agent_session(self, agent_session_ids: list[str]) -> dict[str, str]:
+        """agent session id → the conversation that continues it here (for the sessions list)."""
+        if not agent_session_ids:
+            return {}
+        query = Conversation.select(Conversation.id, Conversation.agent_session_id).where(
+            Conversation.agent_session_id.in_(agent_session_ids)
+        )
+        return {row.agent_session_id: row.id for row in query}
+
     def set_status(self, conversation_id: str, status: str) -> None:
         with self.db.atomic():
             Conversation.update(status=status).where(Conversation.id == conversation_id).execute()
