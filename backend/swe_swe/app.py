@@ -27,8 +27,8 @@ from swe_swe.loop_lag import LoopLagMonitor
 from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
 from swe_swe.projects import Projects
-from swe_swe.session_list import SessionLister
 from swe_swe.rate_limit import ClientBuckets
+from swe_swe.session_list import SessionLister
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
 from swe_swe.turns import TurnRunner

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from http_client import call
 from server_process import ServerProcess
-
 from swe_swe import claude_home
 from swe_swe.session_list import SessionLister, summarize
 
