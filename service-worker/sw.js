@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+f5c1499deb';
+const VERSION = '0.1.0+68234cfad1';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -37,6 +37,7 @@ const SHELL = [
   '/js/ids.js',
   '/js/markdown.js',
   '/js/outbox.js',
+  '/js/projects.js',
   '/js/routes.js',
   '/js/screen-text.js',
   '/js/sw-client.js',
@@ -58,6 +59,7 @@ const SHELL = [
   '/js/controller/other-tabs.js',
   '/js/controller/outbox-sync.js',
   '/js/controller/page-lifecycle.js',
+  '/js/controller/project-picker.js',
   '/js/controller/records.js',
   '/js/controller/render.js',
   '/js/controller/scroll-memory.js',

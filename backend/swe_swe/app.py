@@ -26,7 +26,9 @@ from swe_swe.hub import Hub
 from swe_swe.loop_lag import LoopLagMonitor
 from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
+from swe_swe.projects import Projects
 from swe_swe.rate_limit import ClientBuckets
+from swe_swe.session_list import SessionLister
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
 from swe_swe.turns import TurnRunner
@@ -53,7 +55,10 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     agent = choose_agent(config, running_agents) if agent is None else agent
     if not isinstance(agent, AgentRegistry):
         agent = AgentRegistry([agent])
-    runner = TurnRunner(store, hub, agent, Approvals(store, hub, config.approval_timeout_seconds))
+    projects = Projects([config.workdir, *config.more_workdirs], config.projects_root)
+    runner = TurnRunner(store, hub, agent, Approvals(store, hub, config.approval_timeout_seconds), projects)
+    app.ctx.projects = projects
+    app.ctx.session_lister = SessionLister()
     app.ctx.config = config
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
     app.ctx.allowed_hosts = security.allowed_host_names(config.host, config.allowed_hosts)

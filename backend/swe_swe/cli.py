@@ -20,6 +20,22 @@ def _env(env: Mapping[str, str], option: str, default: str) -> str:
     return env.get("SWE_SWE_" + option.upper().replace("-", "_"), default)
 
 
+def _env_path(env: Mapping[str, str], option: str) -> Path | None:
+    value = _env(env, option, "")
+    return Path(value) if value else None
+
+
+def workdirs_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> list[Path]:
+    """`--workdir` as given; else `SWE_SWE_WORKDIR` (several joined by the path separator); else the
+    current folder, unless a projects root supplies the projects."""
+    given: list[Path] = list(args.workdir or [])
+    if not given:
+        given = [Path(p) for p in _env(env, "workdir", "").split(os.pathsep) if p]
+    if not given and args.projects_root is None:
+        given = [Path(os.getcwd())]
+    return [p.expanduser().resolve() for p in given]
+
+
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     defaults = Config()
     p = argparse.ArgumentParser(
@@ -35,7 +51,11 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
                         "(every installed agent can be picked per conversation)")
     p.add_argument("--claude-bin", default=_env(env, "claude-bin", defaults.claude_bin), help="the claude executable")
     p.add_argument("--codex-bin", default=_env(env, "codex-bin", defaults.codex_bin), help="the codex executable")
-    p.add_argument("--workdir", type=Path, default=Path(_env(env, "workdir", os.getcwd())), help="the agent's working directory")
+    p.add_argument("--workdir", type=Path, action="append", default=None,
+                   help="a project: a folder the agent may work in (repeatable; the first is the default; "
+                        "default: the current folder unless --projects-root is given)")
+    p.add_argument("--projects-root", type=Path, default=_env_path(env, "projects-root"),
+                   help="a folder whose git repositories (directly under it) are projects too")
     p.add_argument("--data-dir", type=Path, default=Path(_env(env, "data-dir", str(defaults.data_dir))),
                    help="where the database, the token and the transcript vault live")
     p.add_argument("--token", default=_env(env, "token", ""), help="access token (default: generated once, kept in the data dir)")
@@ -63,14 +83,22 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     return p
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
+def config_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Config:
+    workdirs = workdirs_from_args(args, os.environ if env is None else env)
+    root = args.projects_root.expanduser().resolve() if args.projects_root is not None else None
+    if not workdirs and root is not None:
+        from swe_swe.projects import repositories_under
+
+        workdirs = repositories_under(root)[:1]  # the first repository is the default project
     return Config(
         host=args.host,
         port=args.port,
         agent=args.agent,
         claude_bin=args.claude_bin,
         codex_bin=args.codex_bin,
-        workdir=args.workdir.expanduser().resolve(),
+        workdir=workdirs[0] if workdirs else Path(os.getcwd()).resolve(),
+        more_workdirs=tuple(workdirs[1:]),
+        projects_root=root,
         data_dir=args.data_dir.expanduser().resolve(),
         token=args.token,
         ping_interval=args.ping_interval,
@@ -100,8 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.ping_interval <= 0 or args.port < 0:
         print("swe-swe: --ping-interval must be > 0 and --port ≥ 0", file=sys.stderr)
         return 2
-    if not config.workdir.is_dir():
-        print("swe-swe: --workdir must be an existing directory", file=sys.stderr)
+    if not all(path.is_dir() for path in (config.workdir, *config.more_workdirs)):
+        print("swe-swe: every --workdir must be an existing directory", file=sys.stderr)
+        return 2
+    if config.projects_root is not None and not config.projects_root.is_dir():
+        print("swe-swe: --projects-root must be an existing directory", file=sys.stderr)
         return 2
 
     from swe_swe.agents.select import AgentNotFound

@@ -13,7 +13,9 @@ class Config:
     agent: str = "auto"
     claude_bin: str = "claude"
     codex_bin: str = "codex"
-    workdir: Path = field(default_factory=Path.cwd)
+    workdir: Path = field(default_factory=Path.cwd)  # the default project (the first --workdir)
+    more_workdirs: tuple[Path, ...] = ()  # every further --workdir, each a project
+    projects_root: Path | None = None  # the git repositories directly under it are projects too
     data_dir: Path = field(default_factory=lambda: Path.home() / ".local/share/swe-swe")
     token: str = ""
     ping_interval: float = 30.0

@@ -45,11 +45,17 @@ class Conversations:
         self.session_timeout_ms = int(session_timeout_hours * 3600 * 1000)
 
     def open(
-        self, conversation_id: str | None, agent_session_id: str | None, create_key: str | None = None, agent: str | None = None
+        self,
+        conversation_id: str | None,
+        agent_session_id: str | None,
+        create_key: str | None = None,
+        agent: str | None = None,
+        project_id: str | None = None,
     ) -> Conversation:
         """`hello`: an existing conversation, or a new one (adopting an agent session if given) with the
         agent asked for, else the server's default. A new one asked for again with the same `create_key`
-        is the same one: no empty twin after a reload."""
+        is the same one: no empty twin after a reload. The project is checked against the server's own
+        list (the default when none is named)."""
         if conversation_id is None:
             known = self.store.conversation_for_key(create_key) if create_key else None
             if known is not None:
@@ -57,13 +63,27 @@ class Conversations:
             if agent is not None and self.agent.get(agent) is None:
                 raise ProtocolError(ErrorCode.BAD_FRAME, user_texts.AGENT_UNAVAILABLE)
             name = agent or self.agent.name
-            conversation = self.store.create_conversation(name, agent_session_id, create_key, self.modes.default)
+            project = self._project(project_id)
+            conversation = self.store.create_conversation(name, agent_session_id, create_key, self.modes.default, project)
             log.info("conversation %s created", conversation.id)
             return conversation
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:
             raise ProtocolError(ErrorCode.NOT_FOUND, "This conversation does not exist on this server.")
         return conversation
+
+    def _project(self, project_id: str | None) -> str:
+        projects = self.runner.projects
+        if projects is None:
+            return ""
+        return projects.require(project_id).id
+
+    def project_of(self, conversation: Conversation) -> str:
+        """The conversation's project id; "" (from before projects) reads as the default's."""
+        if conversation.project_id or self.runner.projects is None:
+            return conversation.project_id
+        default = self.runner.projects.default
+        return default.id if default is not None else ""
 
     def require(self, conversation_id: str) -> Conversation:
         conversation = self.store.get_conversation(conversation_id)
@@ -125,7 +145,7 @@ class Conversations:
         conversation = self.require(conversation_id)
         await self.runner.stop(conversation_id)
         await self.agent.close(conversation_id)
-        self.agent.forget(conversation_ref(conversation))
+        self.agent.forget(conversation_ref(conversation, self.runner.projects))
         for subscriber in self.hub.subscribers(conversation_id):
             subscriber.offer_close(CloseCode.CONVERSATION_DELETED, "conversation deleted")
         self.store.delete_conversation(conversation_id)

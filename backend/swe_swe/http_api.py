@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import os
 from typing import Any
 
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
-from swe_swe import __version__, protocol
+from swe_swe import __version__, claude_home, protocol
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
@@ -20,8 +23,9 @@ def error_response(error: ProtocolError) -> HTTPResponse:
     return json({"error": error.as_dict()}, status=HTTP_STATUS[error.code])
 
 
-def conversation_summary(conversation: Conversation, pending_approvals: int = 0) -> dict[str, Any]:
+def conversation_summary(conversation: Conversation, pending_approvals: int = 0, project_id: str = "") -> dict[str, Any]:
     return {
+        "project_id": project_id or conversation.project_id,
         "id": conversation.id,
         "title": conversation.title,
         "status": conversation.status,
@@ -78,12 +82,30 @@ async def health(request: Request) -> HTTPResponse:
     return json({"ok": True, "version": __version__, "agent": agents.name, "agents": agents.names})
 
 
+@api.get("/projects")
+async def list_projects(request: Request) -> HTTPResponse:
+    """The server's projects; a client names one only by its `id`."""
+    projects = await asyncio.to_thread(request.app.ctx.projects.all)
+    return json({"projects": [p.summary() for p in projects]})
+
+
+@api.get("/projects/<project_id>/sessions")
+async def list_sessions(request: Request, project_id: str) -> HTTPResponse:
+    """Claude's transcripts of the project, read in a worker thread without running the CLI."""
+    project = request.app.ctx.projects.require(project_id)
+    folder = claude_home.project_dir(claude_home.config_dir(os.environ), project.path)
+    sessions = await asyncio.to_thread(request.app.ctx.session_lister.list, folder)
+    continued = request.app.ctx.store.conversations_by_agent_session([s.agent_session_id for s in sessions])
+    return json({"sessions": [{**dataclasses.asdict(s), "conversation_id": continued.get(s.agent_session_id)} for s in sessions]})
+
+
 @api.get("/conversations")
 async def list_conversations(request: Request) -> HTTPResponse:
     store = request.app.ctx.store
     pending = store.pending_approval_counts()
     conversations = store.list_conversations()
-    return json({"conversations": [conversation_summary(c, pending.get(c.id, 0)) for c in conversations]})
+    project_of = request.app.ctx.conversations.project_of
+    return json({"conversations": [conversation_summary(c, pending.get(c.id, 0), project_of(c)) for c in conversations]})
 
 
 @api.get("/conversations/<conversation_id>")
@@ -93,16 +115,17 @@ async def conversation_details(request: Request, conversation_id: str) -> HTTPRe
     conversations = request.app.ctx.conversations
     conversation = conversations.require(_conversation_id(conversation_id))
     pending = conversations.approvals.pending_ids(conversation.id)
+    project = request.app.ctx.projects.get(conversation.project_id)
     return json(
         {
-            **conversation_summary(conversation, len(pending)),
+            **conversation_summary(conversation, len(pending), conversations.project_of(conversation)),
             "pending_approvals": pending,
             "permission_mode": conversation.permission_mode,
             "permission_modes": list(conversations.modes.allowed),
             "allow_always": [rule_summary(r) for r in store.allow_rules(conversation.id)],
             "agent": conversation.agent,
             "agent_session_id": conversation.agent_session_id,
-            "workdir": str(request.app.ctx.config.workdir),
+            "workdir": str(project.path) if project is not None else None,
             "runs": [run_summary(r) for r in store.runs(conversation.id)],
             "recovery": [recovery_summary(s) for s in store.recovery_history(conversation.id)],
         }

@@ -22,6 +22,7 @@ class Hello:
     agent_session_id: str | None
     create_key: str | None = None
     agent: str | None = None  # for a new conversation: which agent (one of /api/health's `agents`)
+    project_id: str | None = None  # for a new conversation: which project (an id from /api/projects)
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,18 @@ def _parse_hello(obj: dict[str, Any]) -> Hello:
         agent_session_id=_optional_uuid(obj, "agent_session_id"),
         create_key=_optional_uuid(obj, "create_key"),
         agent=_optional_agent(obj),
+        project_id=_optional_project(obj),
     )
+
+
+def _optional_project(obj: dict[str, Any]) -> str | None:
+    """Only an id: it is looked up in the server's list, never used as a path."""
+    project_id = obj.get("project_id")
+    if project_id is None:
+        return None
+    if not isinstance(project_id, str) or not project_id or len(project_id) > 64:
+        raise _bad("'project_id' must be a project id")
+    return project_id
 
 
 def _optional_agent(obj: dict[str, Any]) -> str | None:

@@ -31,7 +31,7 @@ from peewee import (
 
 from swe_swe.errors import StorageUnavailable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # SQLite's primary result codes that mean "storage is not there for now", not "this query is wrong":
 # SQLITE_BUSY, SQLITE_LOCKED (another process holds the lock past busy_timeout), SQLITE_IOERR, SQLITE_FULL.
@@ -124,6 +124,7 @@ class Conversation(BaseModel):
     created_at = IntegerField()
     last_active_at = IntegerField()
     permission_mode = CharField(default="default")
+    project_id = CharField(default="")  # "" = the default project (conversations from before projects)
 
 
 class ConversationKey(BaseModel):
@@ -279,6 +280,8 @@ class Store:
                 raise SchemaTooNew(f"database schema {version} is newer than this release ({SCHEMA_VERSION})")
             if version < 2:
                 self.db.execute_sql("ALTER TABLE conversation ADD COLUMN permission_mode VARCHAR(255) NOT NULL DEFAULT 'default'")
+            if version < 3:
+                self.db.execute_sql("ALTER TABLE conversation ADD COLUMN project_id VARCHAR(255) NOT NULL DEFAULT ''")
             SchemaInfo.update(value=str(SCHEMA_VERSION)).where(SchemaInfo.key == "schema_version").execute()
 
     # conversations
@@ -289,6 +292,7 @@ class Store:
         agent_session_id: str | None = None,
         create_key: str | None = None,
         permission_mode: str = "default",
+        project_id: str = "",
     ) -> Conversation:
         ts = now_ms()
         with self.db.atomic():
@@ -299,6 +303,7 @@ class Store:
                 created_at=ts,
                 last_active_at=ts,
                 permission_mode=permission_mode,
+                project_id=project_id,
             )
             if create_key is not None:
                 ConversationKey.create(key=create_key, conversation_id=conversation.id)
@@ -316,6 +321,15 @@ class Store:
     def list_conversations(self) -> list[Conversation]:
         query = Conversation.select().order_by(Conversation.last_active_at.desc(), Conversation.created_at.desc())
         return list(query)
+
+    def conversations_by_agent_session(self, agent_session_ids: list[str]) -> dict[str, str]:
+        """agent session id → the conversation that continues it here (for the sessions list)."""
+        if not agent_session_ids:
+            return {}
+        query = Conversation.select(Conversation.id, Conversation.agent_session_id).where(
+            Conversation.agent_session_id.in_(agent_session_ids)
+        )
+        return {row.agent_session_id: row.id for row in query}
 
     def set_status(self, conversation_id: str, status: str) -> None:
         with self.db.atomic():

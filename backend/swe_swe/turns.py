@@ -15,21 +15,25 @@ from swe_swe import protocol
 from swe_swe.agents.base import Agent, CancelReason, ConversationRef, Respond, RunOutcome, ToolRequest, Turn, TurnResult
 from swe_swe.approvals import Approvals
 from swe_swe.hub import Hub
+from swe_swe.projects import Projects
 from swe_swe.store import Conversation, Store
 
 log = logging.getLogger("swe_swe.turns")
 HISTORY_EVENTS = 2000
 # said whenever a turn is cut off by a stop of the server, graceful (SIGTERM) or not (a crash, kill -9)
+PROJECT_GONE = "This conversation's project folder is no longer served by this server, so the agent cannot work in it. Start the server with that folder, or start a new conversation."
 INTERRUPTED_NOTICE = "The server restarted while the agent was working, so that turn was cut off. Send it again to retry."
 
 
-def conversation_ref(conversation: Conversation) -> ConversationRef:
+def conversation_ref(conversation: Conversation, projects: Projects | None = None) -> ConversationRef:
+    project = projects.get(conversation.project_id) if projects is not None else None
     return ConversationRef(
         conversation.id,
         conversation.agent_session_id,
         conversation.lost_agent_session_id,
         conversation.permission_mode,
         conversation.agent,
+        project.path if project is not None else None,
     )
 
 
@@ -86,8 +90,9 @@ class RunSink:
 
 
 class TurnRunner:
-    def __init__(self, store: Store, hub: Hub, agent: Agent, approvals: Approvals) -> None:
+    def __init__(self, store: Store, hub: Hub, agent: Agent, approvals: Approvals, projects: Projects | None = None) -> None:
         self.store = store
+        self.projects = projects
         self.hub = hub
         self.agent = agent
         self.approvals = approvals
@@ -124,7 +129,12 @@ class TurnRunner:
         sink = RunSink(self, conversation_id, run.id)
         self._running.add(conversation_id)
         try:
-            result = await self.agent.run_turn(conversation_ref(conversation), Turn(seq, text), sink)
+            ref = conversation_ref(conversation, self.projects)
+            if self.projects is not None and ref.workdir is None:
+                sink.log("notice", {"level": "error", "text": PROJECT_GONE})
+                result = TurnResult(RunOutcome.ERROR, None)
+            else:
+                result = await self.agent.run_turn(ref, Turn(seq, text), sink)
         except asyncio.CancelledError:
             result = TurnResult(RunOutcome.INTERRUPTED, None)
             self._finish(sink, run.id, result)
@@ -156,7 +166,7 @@ class TurnRunner:
             return
         sink = RunSink(self, conversation_id, None)
         sink.started = True
-        await self.agent.recover(conversation_ref(conversation), action, sink)
+        await self.agent.recover(conversation_ref(conversation, self.projects), action, sink)
         self.kick(conversation_id)
 
     def mark_interrupted_runs(self) -> None:

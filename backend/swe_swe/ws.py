@@ -179,7 +179,9 @@ class Connection:
     def _hello(self, hello: protocol.Hello) -> None:
         if self.conversation_id is not None:
             raise ProtocolError(ErrorCode.PROTOCOL, "'hello' was already accepted on this connection")
-        conversation = self.conversations.open(hello.conversation_id, hello.agent_session_id, hello.create_key, hello.agent)
+        conversation = self.conversations.open(
+            hello.conversation_id, hello.agent_session_id, hello.create_key, hello.agent, hello.project_id
+        )
         reset = hello.last_seq > conversation.head_seq
         self.conversation_id = conversation.id
         self.client_id = hello.client_id
@@ -193,6 +195,7 @@ class Connection:
                 "head_seq": conversation.head_seq,
                 "status": conversation.status,
                 "agent": conversation.agent,
+                "project_id": self.conversations.project_of(conversation),
                 "agents": self.conversations.agent.names,
                 "ping_interval_ms": int(self.config.ping_interval * 1000),
                 "reset": reset,

@@ -2,7 +2,7 @@
 // a 200 from /api/conversations is how the page learns it is signed in.
 
 /**
- * @typedef {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number}} ConversationSummary
+ * @typedef {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number, project_id?:string}} ConversationSummary
  * @typedef {{ok: true, value: any} | {ok: false, reason: 'unauthorized'|'offline'|'not_found'|'error', status?: number, message: string}} ApiResult
  */
 
@@ -39,6 +39,11 @@ export async function call(path, init = {}) {
 /** @returns {Promise<ApiResult>} value: {conversations: ConversationSummary[]} */
 export function listConversations() {
   return call('/api/conversations');
+}
+
+/** @returns {Promise<ApiResult>} value: {projects: {id, name, path, default}[]} */
+export function listProjects() {
+  return call('/api/projects');
 }
 
 /** @param {string} id @returns {Promise<ApiResult>} */

@@ -32,7 +32,7 @@ export function pongTimeoutFor(pingIntervalMs) {
  * @typedef {object} ConnectionOptions
  * @property {() => string} url
  * @property {string} clientId
- * @property {() => {conversation_id: string|null, last_seq: number, agent_session_id?: string|null, create_key?: string, agent?: string}} hello
+ * @property {() => {conversation_id: string|null, last_seq: number, agent_session_id?: string|null, create_key?: string, agent?: string, project_id?: string}} hello
  * @property {(frame: any) => void} onFrame           every frame but ping/pong, welcome included
  * @property {(state: import('./connection-machine.js').ConnState) => void} [onState]
  * @property {() => Promise<'ok'|'unauthorized'|'unknown'>} [checkAuth]  asked when a socket never opened
@@ -186,6 +186,7 @@ export class Connection {
       if (hello.agent_session_id) frame.agent_session_id = hello.agent_session_id;
       if (hello.create_key) frame.create_key = hello.create_key;
       if (hello.agent) frame.agent = hello.agent;
+      if (hello.project_id) frame.project_id = hello.project_id;
       ws.send(JSON.stringify(frame));
       this.welcomeTimer = env.setTimeout(() => {
         this.welcomeTimer = null;

@@ -94,6 +94,7 @@ export function setMeta(key, value) {
  * @property {number} local_updated_at
  * @property {string|null} [permission_mode]     as last known (welcome, mode_changed)
  * @property {string[]|null} [permission_modes]  the modes the server allows
+ * @property {string|null} [project_id]          the project it works in (the server's id; null: the default)
  * @property {number} [pending_approvals]        approvals waiting for an answer (the server's list)
  */
 
@@ -105,7 +106,7 @@ export function newRecord(fields) {
   const now = Date.now();
   return {
     title: '', status: 'idle', head_seq: 0, created_at: now, last_active_at: now, last_seq: 0,
-    agent: null, pending_new: false, adopt_session_id: null, local_updated_at: now, ...fields,
+    agent: null, pending_new: false, adopt_session_id: null, project_id: null, local_updated_at: now, ...fields,
   };
 }
 
@@ -137,7 +138,7 @@ export function patchConversation(id, patch) {
 
 /**
  * Merge the server's list (GET /api/conversations) into the local records, keeping local fields.
- * @param {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number, agent?:string}[]} list
+ * @param {{id:string, title:string, status:string, head_seq:number, created_at:number, last_active_at:number, pending_approvals?:number, agent?:string, project_id?:string}[]} list
  * @returns {Promise<ConversationRecord[]>} all local records afterwards
  */
 export function mergeServerList(list) {
@@ -154,6 +155,7 @@ export function mergeServerList(list) {
         last_active_at: c.last_active_at ?? current.last_active_at,
         pending_approvals: Number.isInteger(c.pending_approvals) ? c.pending_approvals : (current.pending_approvals ?? 0),
         agent: typeof c.agent === 'string' ? c.agent : (current.agent ?? null),
+        project_id: c.project_id ?? current.project_id ?? null,
         pending_new: false,
       });
     }

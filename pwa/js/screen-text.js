@@ -25,6 +25,13 @@ export const NOTICE = Object.freeze({
   revokeOffline: 'Revoking a rule needs a connection to the server.',
 });
 
+/** The project picker of a new conversation and the list's project filter. */
+export const PROJECT_WORDS = Object.freeze({
+  all: 'All projects',
+  pick: 'Project',
+  filter: 'Show',
+});
+
 export const STATUS_WORDS = Object.freeze({
   idle: 'Idle',
   running: 'Working…',

@@ -6,6 +6,7 @@ import abc
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 
@@ -39,6 +40,7 @@ class ConversationRef:
     lost_agent_session_id: str | None = None
     permission_mode: str = "default"
     agent: str = ""  # the adapter this conversation was created with ("" = the server's default)
+    workdir: Path | None = None  # its project's folder, the agent's cwd (None = the server's default)
 
 
 @dataclass(frozen=True)

@@ -65,15 +65,28 @@ class ClaudeAgent(Agent):
         self.vault.remove_leftovers()  # at start-up, before any save: what a crash left mid-write
         self.env = dict(os.environ if env is None else env)
         self._vault_saves = VaultSaves()
-        # Computed once: realpath + encoding cost ten times the cached transcript check (make bench).
-        self.project_dir = claude_home.project_dir(claude_home.config_dir(self.env), config.workdir)
+        # Computed once per project: realpath + encoding cost ten times the cached transcript check (make bench).
+        self._config_dir = claude_home.config_dir(self.env)
+        self._project_dirs: dict[Path, Path] = {}
+        self.project_dir = self.project_dir_of(None)
 
     # where things are
 
-    def transcript(self, session_id: str) -> Path:
+    def workdir_of(self, conversation: ConversationRef) -> Path:
+        return conversation.workdir or self.config.workdir
+
+    def project_dir_of(self, workdir: Path | None) -> Path:
+        """Where the CLI started in `workdir` (the default project when None) keeps its transcripts."""
+        cwd = workdir or self.config.workdir
+        found = self._project_dirs.get(cwd)
+        if found is None:
+            found = self._project_dirs[cwd] = claude_home.project_dir(self._config_dir, cwd)
+        return found
+
+    def transcript(self, session_id: str, workdir: Path | None = None) -> Path:
         if not claude_home.is_session_id(session_id):
             raise ValueError("not a session id")
-        return self.project_dir / f"{session_id}.jsonl"
+        return self.project_dir_of(workdir) / f"{session_id}.jsonl"
 
     def argv(self, launch: Launch, permission_mode: str) -> list[str]:
         """Tool approvals come to us over stdio (`--permission-prompt-tool stdio`), in the
@@ -92,13 +105,13 @@ class ClaudeAgent(Agent):
 
     # validation and recovery
 
-    async def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink) -> bool | None:
+    async def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink, workdir: Path | None = None) -> bool | None:
         """Can the CLI resume `session_id` now? False: it is right there; True: it was just restored
         from the vault; None: it is gone everywhere. File work runs in a worker thread (issue 15)."""
         if not claude_home.is_session_id(session_id):
             sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
             return None
-        path = self.transcript(session_id)
+        path = self.transcript(session_id, workdir)
         state = await asyncio.to_thread(self.validator.check, path)
         if state is TranscriptState.RESUMABLE:
             return False
@@ -133,7 +146,7 @@ class ClaudeAgent(Agent):
             sink.agent_session_changed(new_id)
             sink.log("session_started", {"fallback": False})
             return Launch(new_id, resume=False)
-        restored = await self.ensure_resumable(conversation.id, session_id, sink)
+        restored = await self.ensure_resumable(conversation.id, session_id, sink, conversation.workdir)
         if restored is not None:
             if restored:
                 sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
@@ -152,13 +165,13 @@ class ClaudeAgent(Agent):
         self._report(exchange, sink)
         live = self.pool.get(conversation.id)
         if live is not None:  # also after an interrupt: the next turn waits until the CLI has written this one
-            self._start_vault_save(conversation.id, live.agent_session_id, exchange.last_uuid)
+            self._start_vault_save(conversation.id, live.agent_session_id, exchange.last_uuid, conversation.workdir)
         return exchange.result
 
     async def _exchange(self, conversation: ConversationRef, launch: Launch | None, turn: Turn, sink: TurnSink) -> Exchange:
         if launch is not None:
             argv = self.argv(launch, conversation.permission_mode)
-            live = await self.pool.spawn(conversation.id, argv, self.config.workdir, self.env, launch.session_id)
+            live = await self.pool.spawn(conversation.id, argv, self.workdir_of(conversation), self.env, launch.session_id)
             sink.process_started(live.process.pid)
         resumed = launch is None or launch.resume
         sink.run_started(resumed=resumed, fallback=bool(launch and launch.recap))
@@ -170,14 +183,14 @@ class ClaudeAgent(Agent):
         sink.recovery(session_id, SessionStep.RUNTIME_GUARD, "session_missing")
         log.warning("conversation %s: the CLI could not find session %s", conversation.id, session_id)
         if session_id:
-            self.validator.forget(self.transcript(session_id))
-        if session_id and await asyncio.to_thread(self.vault.restore, session_id, self.transcript(session_id), True):
+            self.validator.forget(self.transcript(session_id, conversation.workdir))
+        if session_id and await asyncio.to_thread(self.vault.restore, session_id, self.transcript(session_id, conversation.workdir), True):
             sink.recovery(session_id, SessionStep.RESTORE, "restored")
             sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
             retry = await self._exchange(conversation, Launch(session_id, resume=True), turn, sink)
             if not is_session_missing(retry):
                 return retry
-        fallback = await self.fallback_launch(ConversationRef(conversation.id, session_id), turn, sink)
+        fallback = await self.fallback_launch(ConversationRef(conversation.id, session_id, workdir=conversation.workdir), turn, sink)
         return await self._exchange(conversation, fallback, turn, sink)
 
     def _report(self, exchange: Exchange, sink: TurnSink) -> None:
@@ -195,15 +208,15 @@ class ClaudeAgent(Agent):
 
     # vault
 
-    def _start_vault_save(self, conversation_id: str, session_id: str | None, last_uuid: str | None) -> None:
+    def _start_vault_save(self, conversation_id: str, session_id: str | None, last_uuid: str | None, workdir: Path | None) -> None:
         if not session_id or not claude_home.is_session_id(session_id):
             return
-        self._vault_saves.start(conversation_id, self._save_when_written(session_id, last_uuid))
+        self._vault_saves.start(conversation_id, self._save_when_written(session_id, last_uuid, workdir))
 
-    async def _save_when_written(self, session_id: str, last_uuid: str | None) -> None:
+    async def _save_when_written(self, session_id: str, last_uuid: str | None, workdir: Path | None = None) -> None:
         """The CLI writes the turn a moment after `result`: wait for its last line, then copy the new lines
         (in worker threads, reading only what the turn added: issue 15)."""
-        path = self.transcript(session_id)
+        path = self.transcript(session_id, workdir)
         if last_uuid:
             held = await asyncio.to_thread(self.vault.held_size, session_id)
             await wait_for_uuid(path, last_uuid, VAULT_WAIT_SECONDS, start_offset=held or None)
@@ -217,7 +230,10 @@ class ClaudeAgent(Agent):
     # user actions and lifecycle
 
     async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
-        await answer_recover(conversation, action, sink, self.ensure_resumable, self.pool.close)
+        async def ensure(conversation_id: str, session_id: str, sink_: TurnSink) -> bool | None:
+            return await self.ensure_resumable(conversation_id, session_id, sink_, conversation.workdir)
+
+        await answer_recover(conversation, action, sink, ensure, self.pool.close)
 
     async def stop_turn(self, conversation_id: str) -> None:
         await self.pool.stop_turn(conversation_id)

@@ -176,12 +176,13 @@ class CodexAgent(Agent):
     async def _open(self, conversation: ConversationRef, launch: Launch, sink: TurnSink) -> CodexSession:
         """Spawn app-server, initialize, and start or resume the thread (ThreadMissing when it is gone)."""
         await self.close(conversation.id)
-        process = await AgentProcess.spawn([self.codex_bin, "app-server"], self.config.workdir, self.env, self.running)
+        workdir = conversation.workdir or self.config.workdir
+        process = await AgentProcess.spawn([self.codex_bin, "app-server"], workdir, self.env, self.running)
         session = CodexSession(process)
         self._sessions[conversation.id] = session
         sink.process_started(process.pid)
         policy = codex_approvals.policy_for(conversation.permission_mode)
-        params: dict[str, Any] = {"cwd": str(self.config.workdir), "approvalPolicy": policy.approval_policy, "sandbox": policy.sandbox}
+        params: dict[str, Any] = {"cwd": str(workdir), "approvalPolicy": policy.approval_policy, "sandbox": policy.sandbox}
         if launch.recap:
             params["developerInstructions"] = launch.recap
         try:

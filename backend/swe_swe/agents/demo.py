@@ -33,7 +33,7 @@ class DemoAgent(Agent):
         if live is None:
             argv, session_id, resumed = self._argv(conversation)
             env = {**os.environ, "SWE_SWE_DEMO_DELAY": str(self.delay)}
-            live = await self.pool.spawn(conversation.id, argv, self.workdir, env, session_id)
+            live = await self.pool.spawn(conversation.id, argv, conversation.workdir or self.workdir, env, session_id)
             sink.process_started(live.process.pid)
             if not resumed:
                 sink.agent_session_changed(session_id)

@@ -14,6 +14,7 @@ import { conn } from './socket.js';
 import { scheduleRender, view } from './render.js';
 import { showToast } from './notices.js';
 import { refreshCounts } from './records.js';
+import { projectForNew } from './project-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -147,7 +148,8 @@ export async function enqueue(text) {
   const entry = ob.createEntry({ conversation_id: c.id, text, now: Date.now(), id: uuid() });
   try {
     if (c.pendingNew && !app.records.has(c.id)) {
-      c.record = await db.patchConversation(c.id, { ...c.record, title: oneLine(text, 80) });
+      // the project is fixed with the first message: a reload must not create it elsewhere
+      c.record = await db.patchConversation(c.id, { ...c.record, project_id: projectForNew() ?? null, title: oneLine(text, 80) });
       app.records.set(c.id, c.record);
       await db.setMeta('last_open', c.id); // a reload now reopens it (its route has no id yet)
     }

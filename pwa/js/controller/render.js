@@ -14,6 +14,7 @@ import { els } from './elements.js';
 import { conn } from './socket.js';
 import { renderApprovals, renderMode } from './approval-dock.js';
 import { agentOf, renderAgentChoice, showsAgents } from './agent-picker.js';
+import { keptByFilter, projectForNew, renderProjects, rowProjectLabel } from './project-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -50,6 +51,7 @@ export function render() {
   renderWorking(c);
   renderQueueNote(c);
   renderEmpty(c);
+  renderProjects();
   // the card above the composer takes room from the log: a reader at its end stays there
   const atBottom = view.stickToBottom || view.isAtBottom();
   if (renderApprovals(c) && atBottom) view.scrollToBottom(false);
@@ -124,7 +126,9 @@ export function renderConnection() {
 export function renderList() {
   const c = current();
   const open = c ? { id: c.id, pendingNew: c.pendingNew, title: c.model.title, status: c.model.status, approvals: c.model.pendingApprovals.length } : null;
-  const rows = listRows(listedConversations(), { queued: app.queued, drafts: app.drafts, open, now: Date.now() });
+  const listed = listedConversations().filter((r) => r.id === c?.id || keptByFilter(r));
+  const rows = listRows(listed, { queued: app.queued, drafts: app.drafts, open, now: Date.now() })
+    .map((row) => ({ ...row, project: rowProjectLabel(app.records.get(row.id)?.project_id ?? (row.id === c?.id ? projectForNew() : null)) }));
   renderConversationList(els.convList, rows, c?.id ?? null, Date.now(), { showAgents: showsAgents() });
   els.sidebarFoot.textContent = sidebarFoot(app.agent, app.serverVersion);
 }

@@ -6,6 +6,7 @@
 import { Connection } from '../connection.js';
 import { app, current } from './state.js';
 import { helloAgentFor } from './agent-picker.js';
+import { projectForNew } from './project-picker.js';
 
 /**
  * @typedef {object} SocketHooks
@@ -42,6 +43,7 @@ export const conn = new Connection({
       create_key: c.pendingNew ? c.id.slice('new-'.length) : undefined,
       // the agent picked for a new conversation (when the server offers several)
       agent: helloAgentFor(c),
+      project_id: projectForNew(),
     };
   },
   onFrame: (frame) => hooks.onFrame(frame),

@@ -28,6 +28,7 @@ import { listenToOtherTabs } from './other-tabs.js';
 import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
 import { loadSettings } from './settings.js';
 import { bindAgentPicker, learnAgents, loadAgentChoice } from './agent-picker.js';
+import { bindProjectPicker, loadProjects } from './project-picker.js';
 
 /** Conversations whose events stay cached on this device; older ones are fetched again by replay. */
 const CACHED_CONVERSATIONS = 30;
@@ -50,6 +51,7 @@ export async function start() {
     flushOtherConversations();
   }
   learnServerVersion();
+  loadProjects();
   tidyUp();
 }
 
@@ -60,6 +62,7 @@ function bindPage() {
   bindActions();
   bindScrollMemory();
   bindNavigation();
+  bindProjectPicker(renderList);
   bindSidebar();
   bindDetailsDialog();
   bindApprovals();

@@ -15,6 +15,7 @@ import { agentName } from '../screen-text.js';
  * @property {boolean} has_draft
  * @property {number} approvals  approvals waiting for an answer
  * @property {string|null} agent  the conversation's agent (null: not known yet)
+ * @property {string} [project]  its project's name (only when the server has several)
  */
 
 const STATUS_LABEL = { running: 'Working', interrupted: 'Interrupted', expired: 'Inactive' };
@@ -46,6 +47,7 @@ export function renderConversationList(list, rows, currentId, now, { showAgents 
       h('span', { class: 'conv-meta' },
         h('span', { text: row.pending_new ? 'Not on the server yet' : formatRelative(row.last_active_at, now) }),
         showAgents && row.agent ? h('span', { class: 'chip agent', text: agentName(row.agent) }) : null,
+        row.project ? h('span', { class: 'chip project', text: row.project }) : null,
         row.approvals ? h('span', { class: 'chip approval', text: row.approvals === 1 ? 'Needs your answer' : `${row.approvals} answers needed` }) : null,
         status ? h('span', { class: `chip status-${row.status}`, text: status }) : null,
         row.queued ? h('span', { class: 'chip queued', text: `${row.queued} queued` }) : null,

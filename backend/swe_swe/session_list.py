@@ -1,0 +1,135 @@
+"""Claude's existing sessions of a project, read from its transcript folder without running the CLI.
+
+A project may hold hundreds of transcripts, some large: each file's summary is cached by its identity
+(inode, size, mtime), so listing again reads only files that changed. Callers run `list` in a worker
+thread. Only files that the CLI would resume are listed (a `user`/`assistant` line with a timestamp).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from swe_swe.claude_home import is_session_id
+from swe_swe.transcripts import FileIdentity, is_message_line
+
+TITLE_CHARS = 80
+MAX_LINE_BYTES = 4 * 1024 * 1024
+CACHE_ENTRIES = 4096
+# the CLI wraps what it injects in the user's turn in tags like these: they are not the user's words
+_NOT_A_PROMPT = ("<command-", "<local-command", "<system-reminder>", "Caveat:", "[Request interrupted")
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    agent_session_id: str
+    title: str
+    updated_at: int  # ms: the file's mtime
+    message_count: int  # user prompts and assistant messages (several lines of one reply count once)
+
+
+def _prompt_text(message: Any) -> str:
+    """The user's own words in a `user` line, or "" for a tool result or injected text."""
+    if not isinstance(message, dict):
+        return ""
+    content = message.get("content")
+    if isinstance(content, str):
+        texts = [content]
+    elif isinstance(content, list):
+        if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+            return ""
+        texts = [str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text"]
+    else:
+        return ""
+    text = " ".join(t for t in texts if not t.lstrip().startswith(_NOT_A_PROMPT))
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int = TITLE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summarize(path: Path, mtime_ms: int) -> SessionSummary | None:
+    """None when the CLI would not resume the file."""
+    title = ""
+    count = 0
+    resumable = False
+    seen_replies: set[str] = set()
+    with path.open("rb") as handle:
+        for raw in handle:
+            if len(raw) > MAX_LINE_BYTES:
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue
+            if not is_message_line(record):
+                continue
+            if record.get("isSidechain") or record.get("isMeta"):
+                continue
+            resumable = True
+            message = record["message"]
+            if record["type"] == "user":
+                prompt = _prompt_text(message)
+                if prompt:
+                    count += 1
+                    title = title or prompt
+            else:
+                reply_id = str(message.get("id") or record.get("uuid") or "")
+                if reply_id not in seen_replies:
+                    seen_replies.add(reply_id)
+                    count += 1
+    if not resumable:
+        return None
+    return SessionSummary(path.stem, shorten(title) or "(no prompt)", mtime_ms, count)
+
+
+class SessionLister:
+    """Summaries of a folder's transcripts, newest first, cached per file by identity."""
+
+    def __init__(self, cache_entries: int = CACHE_ENTRIES) -> None:
+        self._cache: OrderedDict[str, tuple[FileIdentity, SessionSummary | None]] = OrderedDict()
+        self._limit = cache_entries
+        self._lock = threading.Lock()
+
+    def list(self, folder: Path) -> list[SessionSummary]:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return []
+        found: list[SessionSummary] = []
+        for entry in entries:
+            if not entry.name.endswith(".jsonl") or not is_session_id(entry.name[: -len(".jsonl")]):
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            summary = self._summary(Path(entry.path), FileIdentity.of(st), st.st_mtime_ns // 1_000_000)
+            if summary is not None:
+                found.append(summary)
+        found.sort(key=lambda s: s.updated_at, reverse=True)
+        return found
+
+    def _summary(self, path: Path, identity: FileIdentity, mtime_ms: int) -> SessionSummary | None:
+        key = str(path)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None and cached[0] == identity:
+                self._cache.move_to_end(key)
+                return cached[1]
+        try:
+            summary = summarize(path, mtime_ms)
+        except OSError:
+            return None
+        with self._lock:
+            self._cache[key] = (identity, summary)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self._limit:
+                self._cache.popitem(last=False)
+        return summary
