@@ -174,16 +174,13 @@ def _adopt_token_from_url(request: Request) -> HTTPResponse:
     target = security.local_path(request.path) + (f"?{urlencode(remaining)}" if remaining else "")
     response = redirect(target, status=302)
     if security.token_matches(request.app.ctx.token, request.args.get("token")):
-        response.add_cookie(
-            security.TOKEN_COOKIE,
-            request.app.ctx.token,
-            httponly=True,
-            samesite="Strict",
-            secure=False,
-            path="/",
-            max_age=400 * 24 * 3600,
-        )
+        security.add_token_cookie(response, request.app.ctx.token, request_is_secure(request))
     return response
+
+
+def request_is_secure(request: Request) -> bool:
+    """Over TLS (ours, or Sanic's reading of a trusted proxy's headers) the cookie is Secure too."""
+    return bool(request.app.ctx.config.tls) or request.scheme in ("https", "wss")
 
 
 async def websocket(request: Request, ws: Websocket) -> None:
