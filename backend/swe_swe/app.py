@@ -26,6 +26,8 @@ from swe_swe.hub import Hub
 from swe_swe.loop_lag import LoopLagMonitor
 from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
+from swe_swe.pairing import PairingCodes
+from swe_swe.phone_api import PAIR_PATH, phone_api, request_is_secure
 from swe_swe.rate_limit import ClientBuckets
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
@@ -69,7 +71,9 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     metrics.watch_loop_lag(app.ctx.loop_lag.worst_s, app.ctx.loop_lag.p99_s)
     app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
+    app.ctx.pairing = PairingCodes(config.data_dir)
     app.blueprint(api)
+    app.blueprint(phone_api)
     app.blueprint(make_blueprint())
     app.on_request(guard)
     app.on_response(add_security_headers)
@@ -145,7 +149,7 @@ def _intercept(request: Request) -> HTTPResponse | None:
     if path == "/ws" and not security.origin_allowed(request.headers.get("origin"), request.headers.get("host")):
         log.warning("refused a WebSocket from a foreign Origin")
         return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This origin is not allowed."))
-    if not security.token_matches(ctx.token, _offered_token(request)):
+    if path != PAIR_PATH and not security.token_matches(ctx.token, _offered_token(request)):
         return error_response(ProtocolError(ErrorCode.UNAUTHORIZED, "A valid token is required: open the link swe-swe printed."))
     if _needs_json(request) and not security.declares_json(request.headers.get("content-type")):
         return error_response(ProtocolError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be JSON (Content-Type: application/json)."))
@@ -176,11 +180,6 @@ def _adopt_token_from_url(request: Request) -> HTTPResponse:
     if security.token_matches(request.app.ctx.token, request.args.get("token")):
         security.add_token_cookie(response, request.app.ctx.token, request_is_secure(request))
     return response
-
-
-def request_is_secure(request: Request) -> bool:
-    """Over TLS (ours, or Sanic's reading of a trusted proxy's headers) the cookie is Secure too."""
-    return bool(request.app.ctx.config.tls) or request.scheme in ("https", "wss")
 
 
 async def websocket(request: Request, ws: Websocket) -> None:

@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     port = listener.getsockname()[1]
 
-    show_qr = args.qr if args.qr is not None else sys.stdout.isatty()
+    show_qr = wants_qr(args.qr, sys.stdout.isatty())
 
     @app.after_server_start
     async def announce(app_: object) -> None:
@@ -161,6 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app.run(sock=listener, single_process=True, access_log=False, motd=False, ssl=ssl_context)
     return 0
+
+
+def wants_qr(flag: bool | None, is_tty: bool) -> bool:
+    """`--qr`/`--no-qr` when given; else a QR code only for a person at a terminal, not in a log."""
+    return flag if flag is not None else is_tty
 
 
 def start_text(line: str, url: str, show_qr: bool) -> str:
