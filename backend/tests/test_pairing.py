@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import urllib.request
@@ -9,7 +10,6 @@ from pathlib import Path
 
 from http_client import call
 from server_process import REPO, ServerProcess
-
 from swe_swe import cli, pairing
 from swe_swe.pairing import Outcome, PairingCodes
 
@@ -66,7 +66,7 @@ def test_pair_command_beside_a_running_server_signs_in_once(server: ServerProces
     # the cookie from a fresh code opens the API
     code = _pair(server.data_dir)
     with urllib.request.urlopen(
-        urllib.request.Request(server.base_url + "/api/pair", data=('{"code": "%s"}' % code).encode(), method="POST",
+        urllib.request.Request(server.base_url + "/api/pair", data=json.dumps({"code": code}).encode(), method="POST",
                                headers={**origin, "Content-Type": "application/json"}), timeout=5) as response:
         cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from server_process import REPO, ServerProcess
+from swe_swe.tls import TlsError, server_context, tls_files
 from tls_cert import make_certificate
 from ws_client import Client
-
-from swe_swe.tls import TlsError, server_context, tls_files
 
 
 @pytest.fixture
