@@ -28,6 +28,7 @@ from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
 from swe_swe.pairing import PairingCodes
 from swe_swe.phone_api import PAIR_PATH, phone_api, request_is_secure
+from swe_swe.push_notifier import setup_push
 from swe_swe.rate_limit import ClientBuckets
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
@@ -72,6 +73,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
     app.ctx.pairing = PairingCodes(config.data_dir)
+    app.ctx.push = setup_push(config, hub, store, metrics)
     app.blueprint(api)
     app.blueprint(phone_api)
     app.blueprint(make_blueprint())
@@ -220,5 +222,8 @@ async def on_stop(app: Sanic) -> None:
     for connection in list(app.ctx.connections):
         connection.offer_close(CLOSE_SERVER_STOPPING, "server stopping")
     await app.ctx.runner.shutdown()
+    if app.ctx.push.sender is not None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(app.ctx.push.sender.drain(), 5)
     await app.ctx.loop_lag.stop()
     app.ctx.store.close()
