@@ -62,7 +62,7 @@ def settle(page: Any) -> None:
     page.wait_for_function("() => window.sweSwe.state.status === 'idle' && window.sweSwe.state.outbox.length === 0")
 
 
-def test_offline_allow_runs_the_tool_once(phone: Any, server: Server, artifacts: Path) -> None:
+def test_I6_I7_an_allow_tapped_offline_runs_the_tool_once(phone: Any, server: Server, artifacts: Path) -> None:
     page = phone.new_page()
     open_app(page, server)
     ask(page, "Please approve a command")
@@ -114,7 +114,7 @@ def test_reload_keeps_the_card_and_deny_with_a_reason(iphone: Any, server: Serve
     page.wait_for_selector("#log li.tool.status-error")
 
 
-def test_two_tabs_answer_once(browser: Any, playwright: Any, server: Server) -> None:
+def test_I6_two_tabs_answer_once(browser: Any, playwright: Any, server: Server) -> None:
     context = phone_context(browser, playwright)
     try:
         page = context.new_page()

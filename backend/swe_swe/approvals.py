@@ -90,6 +90,7 @@ class Approvals:
     timeout_seconds: float = 0.0
     on_mode_change: Callable[[ModeChange], Awaitable[None]] | None = None
     _live: dict[str, LiveAsk] = field(default_factory=dict)
+    _timeouts: set[asyncio.Task[None]] = field(default_factory=set)  # held: the loop keeps only weak references
 
     # the agent's side
 
@@ -120,9 +121,7 @@ class Approvals:
             return
         if self.timeout_seconds > 0:
             loop = asyncio.get_running_loop()
-            self._live[approval_id].timer = loop.call_later(
-                self.timeout_seconds, lambda: loop.create_task(self._time_out(approval_id))
-            )
+            self._live[approval_id].timer = loop.call_later(self.timeout_seconds, self._start_time_out, approval_id)
 
     def withdraw(self, conversation_id: str, request_id: str) -> None:
         for approval_id, live in list(self._live.items()):
@@ -226,6 +225,11 @@ class Approvals:
         if live is not None and live.timer is not None:
             live.timer.cancel()
         return live
+
+    def _start_time_out(self, approval_id: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._time_out(approval_id))
+        self._timeouts.add(task)
+        task.add_done_callback(self._timeouts.discard)
 
     async def _time_out(self, approval_id: str) -> None:
         if approval_id not in self._live:

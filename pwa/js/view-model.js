@@ -329,6 +329,12 @@ export class ConversationModel {
     if (tool && tool.waiting !== waiting) this.update(tool, { waiting });
   }
 
+  /** @param {unknown} toolUseId */
+  wasAsked(toolUseId) {
+    for (const a of this.approvals.values()) if (a.tool_use_id === toolUseId) return true;
+    return false;
+  }
+
   /** @param {string} toolUseId */
   isAwaitingApproval(toolUseId) {
     for (const a of this.approvals.values()) if (a.state === 'pending' && a.tool_use_id === toolUseId) return true;
@@ -497,7 +503,9 @@ export class ConversationModel {
       detail = errors.join('\n') || (typeof data.result === 'string' ? oneLine(data.result, 300) : '');
     }
     const denials = Array.isArray(data.permission_denials)
-      ? data.permission_denials.map((/** @type {any} */ d) => ({ tool: String(d?.tool_name ?? 'tool'), summary: toolSummary(String(d?.tool_name ?? ''), d?.tool_input) }))
+      ? data.permission_denials
+        .filter((/** @type {any} */ d) => !this.wasAsked(d?.tool_use_id)) // the user's own "Deny" already has its record
+        .map((/** @type {any} */ d) => ({ tool: String(d?.tool_name ?? 'tool'), summary: toolSummary(String(d?.tool_name ?? ''), d?.tool_input) }))
       : [];
     this.add({ ...base, kind: 'result', key: `r${event.seq}`, ok, line: parts.join(' · '), detail, denials });
   }

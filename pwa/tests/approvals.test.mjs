@@ -193,3 +193,17 @@ test('a waiting question or plan names what waits, not the tool', () => {
   assert.equal(approvalRecord(m.approvals.get('Q')).text, 'Waiting for your answer: Which colour?');
   assert.equal(approvalRecord(m.approvals.get('P')).text, 'Waiting for your answer: the plan');
 });
+
+test("a denial the user answered is not listed again under the turn's result", () => {
+  seq = 0;
+  const m = buildModel([
+    toolUse('tu1', 'Bash', { command: 'rm -rf build' }),
+    requested('A1', { input: { command: 'rm -rf build' } }),
+    ev('approval_resolved', { approval_id: 'A1', decision: 'deny', message: 'not now', client_id: 'c', by: 'user' }),
+    ev('agent', { type: 'result', subtype: 'success', is_error: false, permission_denials: [
+      { tool_name: 'Bash', tool_use_id: 'tu1', tool_input: { command: 'rm -rf build' } },
+      { tool_name: 'Write', tool_use_id: 'tu9', tool_input: { file_path: '/x' } }] }),
+  ]);
+  const result = m.items.find((i) => i.kind === 'result');
+  assert.deepEqual(result.denials.map((d) => d.tool), ['Write']);
+});
