@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+68234cfad1';
+const VERSION = '0.1.0+fedcfff08d';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -38,6 +38,7 @@ const SHELL = [
   '/js/markdown.js',
   '/js/outbox.js',
   '/js/projects.js',
+  '/js/push.js',
   '/js/routes.js',
   '/js/screen-text.js',
   '/js/sw-client.js',
@@ -57,6 +58,7 @@ const SHELL = [
   '/js/controller/navigation.js',
   '/js/controller/notices.js',
   '/js/controller/other-tabs.js',
+  '/js/controller/notify.js',
   '/js/controller/outbox-sync.js',
   '/js/controller/page-lifecycle.js',
   '/js/controller/project-picker.js',
@@ -64,6 +66,7 @@ const SHELL = [
   '/js/controller/render.js',
   '/js/controller/scroll-memory.js',
   '/js/controller/settings.js',
+  '/js/controller/sign-in.js',
   '/js/controller/sidebar-drawer.js',
   '/js/controller/socket.js',
   '/js/controller/startup.js',
@@ -75,6 +78,7 @@ const SHELL = [
   '/js/ui/dom.js',
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
+  '/js/ui/notify-switch.js',
   '/js/ui/sidebar.js',
   '/js/ui/tool-views.js',
   '/vendor/diff.js',
@@ -156,6 +160,64 @@ async function shellFirst(key, request) {
     throw err;
   }
 }
+
+// ---- Web Push (docs/protocol.md "push notifications"): shown even with no page open; one tag per
+// conversation, so a newer push replaces the older notification; a tap opens that conversation.
+
+self.addEventListener('push', (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch { /* not JSON: show the plain default */ }
+  const id = typeof data.conversation_id === 'string' ? data.conversation_id : '';
+  event.waitUntil(self.registration.showNotification(data.title || 'swe-swe', {
+    body: data.body || 'The agent needs you.',
+    tag: id ? `conversation-${id}` : 'swe-swe',
+    renotify: true,
+    requireInteraction: data.kind === 'approval',
+    icon: '/icons/icon-192.png',
+    badge: '/icons/favicon-32.png',
+    data: { conversation_id: id, kind: data.kind || '', seq: data.seq || 0 },
+  }));
+});
+
+/** Where a tap leads; the same rule as notificationUrl in pwa/js/push.js. @param {any} data */
+function notificationUrl(data) {
+  const id = data && typeof data.conversation_id === 'string' ? data.conversation_id : '';
+  return /^[0-9a-f-]{36}$/i.test(id) ? `/#/c/${id}` : '/';
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(notificationUrl(event.notification.data), self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+    if (open) {
+      // the hash route opens the conversation in the running app; its approval dock shows the card
+      if ('navigate' in open && open.url !== url) await open.navigate(url).catch(() => null);
+      return open.focus();
+    }
+    return self.clients.openWindow(url);
+  })());
+});
+
+// The browser renewed (or lost) the subscription: subscribe again with the same key and tell the server.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    let key = old && old.options ? old.options.applicationServerKey : null;
+    if (!key) {
+      const res = await fetch('/api/push/key', { credentials: 'same-origin' });
+      const body = await res.json();
+      if (!body.enabled) return;
+      const b64 = body.public_key.replace(/-/g, '+').replace(/_/g, '/');
+      key = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    }
+    const sub = event.newSubscription || await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (old) await fetch('/api/push/subscriptions', { method: 'DELETE', credentials: 'same-origin', headers, body: JSON.stringify({ endpoint: old.endpoint }) }).catch(() => null);
+    await fetch('/api/push/subscriptions', { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(sub.toJSON()) });
+  })());
+});
 
 self.addEventListener('sync', (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(backgroundSync());

@@ -26,7 +26,10 @@ from swe_swe.hub import Hub
 from swe_swe.loop_lag import LoopLagMonitor
 from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
+from swe_swe.pairing import PairingCodes
+from swe_swe.phone_api import PAIR_PATH, phone_api, request_is_secure
 from swe_swe.projects import Projects
+from swe_swe.push_notifier import setup_push
 from swe_swe.rate_limit import ClientBuckets
 from swe_swe.session_list import SessionLister
 from swe_swe.static_files import make_blueprint
@@ -75,7 +78,10 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     metrics.watch_loop_lag(app.ctx.loop_lag.worst_s, app.ctx.loop_lag.p99_s)
     app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
+    app.ctx.pairing = PairingCodes(config.data_dir)
+    app.ctx.push = setup_push(config, hub, store, metrics)
     app.blueprint(api)
+    app.blueprint(phone_api)
     app.blueprint(make_blueprint())
     app.on_request(guard)
     app.on_response(add_security_headers)
@@ -151,7 +157,7 @@ def _intercept(request: Request) -> HTTPResponse | None:
     if path == "/ws" and not security.origin_allowed(request.headers.get("origin"), request.headers.get("host")):
         log.warning("refused a WebSocket from a foreign Origin")
         return error_response(ProtocolError(ErrorCode.FORBIDDEN, "This origin is not allowed."))
-    if not security.token_matches(ctx.token, _offered_token(request)):
+    if path != PAIR_PATH and not security.token_matches(ctx.token, _offered_token(request)):
         return error_response(ProtocolError(ErrorCode.UNAUTHORIZED, "A valid token is required: open the link swe-swe printed."))
     if _needs_json(request) and not security.declares_json(request.headers.get("content-type")):
         return error_response(ProtocolError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be JSON (Content-Type: application/json)."))
@@ -180,15 +186,7 @@ def _adopt_token_from_url(request: Request) -> HTTPResponse:
     target = security.local_path(request.path) + (f"?{urlencode(remaining)}" if remaining else "")
     response = redirect(target, status=302)
     if security.token_matches(request.app.ctx.token, request.args.get("token")):
-        response.add_cookie(
-            security.TOKEN_COOKIE,
-            request.app.ctx.token,
-            httponly=True,
-            samesite="Strict",
-            secure=False,
-            path="/",
-            max_age=400 * 24 * 3600,
-        )
+        security.add_token_cookie(response, request.app.ctx.token, request_is_secure(request))
     return response
 
 
@@ -230,5 +228,8 @@ async def on_stop(app: Sanic) -> None:
     for connection in list(app.ctx.connections):
         connection.offer_close(CLOSE_SERVER_STOPPING, "server stopping")
     await app.ctx.runner.shutdown()
+    if app.ctx.push.sender is not None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(app.ctx.push.sender.drain(), 5)
     await app.ctx.loop_lag.stop()
     app.ctx.store.close()

@@ -79,8 +79,27 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
                    help="API requests per second one client address may make, sustained")
     p.add_argument("--allowed-host", action="append", default=[h for h in _env(env, "allowed-hosts", "").split(",") if h],
                    help="an extra host name browsers may use to reach this server (repeatable)")
+    p.add_argument("--tls-cert", type=Path, default=_optional_path(_env(env, "tls-cert", "")),
+                   help="a certificate (PEM, with its chain) to serve HTTPS and WSS; needs --tls-key")
+    p.add_argument("--tls-key", type=Path, default=_optional_path(_env(env, "tls-key", "")),
+                   help="the certificate's private key (PEM)")
+    p.add_argument("--qr", action=argparse.BooleanOptionalAction, default=_optional_flag(_env(env, "qr", "")),
+                   help="print a QR code of the sign-in link under the start line (default: when stdout is a terminal)")
+    p.add_argument("--push-contact", default=_env(env, "push-contact", ""),
+                   help="turns Web Push on: a real mailto: address or https: URL the push services may reach you at "
+                        "(Apple refuses placeholders such as mailto:x@localhost)")
     p.add_argument("--log-level", default=_env(env, "log-level", "warning"))
     return p
+
+
+def _optional_path(value: str) -> Path | None:
+    return Path(value) if value else None
+
+
+def _optional_flag(value: str) -> bool | None:
+    if not value:
+        return None
+    return value.lower() in ("1", "true", "yes")
 
 
 def config_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Config:
@@ -112,6 +131,9 @@ def config_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = N
         agent_idle_seconds=args.agent_idle,
         allowed_hosts=tuple(args.allowed_host),
         demo_delay=float(os.environ.get("SWE_SWE_DEMO_DELAY", "1")),
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        push_contact=args.push_contact.strip(),
     )
 
 
@@ -122,6 +144,11 @@ def _url_host(host: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["pair"]:
+        from swe_swe.pairing import pair_command
+
+        return pair_command(argv[1:], os.environ)
     args = build_parser(os.environ).parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = config_from_args(args)
@@ -138,10 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from swe_swe.agents.select import AgentNotFound
     from swe_swe.app import create_app
     from swe_swe.errors import UnsafeDataDir
+    from swe_swe.push_contact import PushContactError
+    from swe_swe.tls import TlsError, server_context, tls_files
 
     try:
+        files = tls_files(args.tls_cert, args.tls_key)
+        ssl_context = server_context(files) if files else None
         app = create_app(config)
-    except (AgentNotFound, UnsafeDataDir) as error:
+    except (AgentNotFound, UnsafeDataDir, TlsError, PushContactError) as error:
         print(f"swe-swe: {error}", file=sys.stderr)
         return 2
 
@@ -152,13 +183,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     port = listener.getsockname()[1]
 
+    show_qr = wants_qr(args.qr, sys.stdout.isatty())
+
     @app.after_server_start
     async def announce(app_: object) -> None:
-        url = f"http://{_url_host(config.host)}:{port}/?token={app.ctx.token}"
-        print(f"swe-swe {__version__} ({app.ctx.agent.name} agent) is ready: open {url}", flush=True)
+        url = f"{config.scheme}://{_url_host(config.host)}:{port}/?token={app.ctx.token}"
+        print(start_text(f"swe-swe {__version__} ({app.ctx.agent.name} agent) is ready: open {url}", url, show_qr), flush=True)
 
-    app.run(sock=listener, single_process=True, access_log=False, motd=False)
+    app.run(sock=listener, single_process=True, access_log=False, motd=False, ssl=ssl_context)
     return 0
+
+
+def wants_qr(flag: bool | None, is_tty: bool) -> bool:
+    """`--qr`/`--no-qr` when given; else a QR code only for a person at a terminal, not in a log."""
+    return flag if flag is not None else is_tty
+
+
+def start_text(line: str, url: str, show_qr: bool) -> str:
+    """The start line, and under it a QR code of the sign-in link for a phone's camera: the installed
+    app on iOS shares no cookies with Safari, so a link opened by the camera is the easy way in."""
+    if not show_qr:
+        return line
+    from swe_swe.qr import terminal_qr
+
+    return f"{line}\n{terminal_qr(url)}Scan it with the phone's camera, or run `swe-swe pair` for a code to type in the app."
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -33,10 +33,21 @@ class Config:
     stop_grace_seconds: float = 3.0
     allowed_hosts: tuple[str, ...] = ()
     demo_delay: float = 1.0
+    tls_cert: Path | None = None  # with tls_key: the server speaks HTTPS and WSS itself
+    tls_key: Path | None = None
+    push_contact: str = ""  # the VAPID contact (mailto: or https:); empty: Web Push is off
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None and self.tls_key is not None
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "swe-swe.sqlite3"
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def vault_dir(self) -> Path:

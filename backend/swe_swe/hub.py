@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from swe_swe.metrics import Metrics
 from swe_swe.store import LoggedEvent, Store
+
+log = logging.getLogger("swe_swe")
 
 
 class Subscriber(Protocol):
@@ -24,6 +28,8 @@ class Hub:
         self.store = store
         self.metrics = metrics or Metrics()
         self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+        # Called with every published event after the sockets (push notifications): must not block.
+        self.listeners: list[Callable[[str, LoggedEvent], None]] = []
 
     def attach(self, conversation_id: str, subscriber: Subscriber) -> None:
         self._subscribers[conversation_id].add(subscriber)
@@ -49,6 +55,11 @@ class Hub:
         self.metrics.observe_event(conversation_id, event)
         for subscriber in self.subscribers(conversation_id):
             subscriber.offer_event(event)
+        for listener in self.listeners:
+            try:
+                listener(conversation_id, event)
+            except Exception:  # a listener's bug must not undo a committed event's fan-out
+                log.exception("an event listener failed")
 
     def publish_frame(self, conversation_id: str, frame: str) -> None:
         for subscriber in self.subscribers(conversation_id):

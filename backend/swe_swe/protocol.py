@@ -66,7 +66,14 @@ class Pong:
     ts: int
 
 
-ClientFrame = Hello | Send | Approve | SetMode | Stop | Recover | Ping | Pong
+@dataclass(frozen=True)
+class Presence:
+    """Whether the app shows this conversation to someone now: no push while it does."""
+
+    visible: bool
+
+
+ClientFrame = Hello | Send | Approve | SetMode | Stop | Recover | Ping | Pong | Presence
 
 DECISIONS = ("allow", "allow_always", "deny")
 MAX_DENY_MESSAGE_CHARS = 2000
@@ -193,6 +200,11 @@ def parse_client_frame(raw: str | bytes, max_text_chars: int) -> ClientFrame:
         return SetMode(client_msg_id, mode)
     if kind == "stop":
         return Stop()
+    if kind == "presence":
+        visible = obj.get("visible")
+        if not isinstance(visible, bool):
+            raise _bad("'visible' must be true or false")
+        return Presence(visible)
     if kind == "recover":
         action = obj.get("action")
         if action not in ("retry", "new"):

@@ -12,6 +12,7 @@ import socket
 import stat
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from swe_swe.errors import UnsafeDataDir
@@ -88,6 +89,17 @@ def create_private_file(path: Path) -> None:
     files the same mode, so no byte of a conversation is ever in a file others may read."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, PRIVATE_FILE_MODE)
     os.close(fd)
+
+
+TOKEN_COOKIE_MAX_AGE = 400 * 24 * 3600  # the most a browser keeps a cookie
+
+
+def add_token_cookie(response: Any, token: str, secure: bool) -> None:
+    """The token as a cookie a page's script cannot read (HttpOnly), that no other site's request
+    carries (SameSite=Strict), and that never travels in clear once the server speaks TLS (Secure)."""
+    response.add_cookie(
+        TOKEN_COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/", max_age=TOKEN_COOKIE_MAX_AGE
+    )
 
 
 def token_matches(expected: str, offered: str | None) -> bool:

@@ -74,6 +74,7 @@ class Connection:
         self.bucket = TokenBucket(config.rate_burst, config.rate_per_second)
         self.last_heard = time.monotonic()
         self.closing = False
+        self.visible: bool | None = None  # the last `presence`: push_notifier.py reads it
 
     # Subscriber
 
@@ -152,6 +153,9 @@ class Connection:
             return
         if isinstance(frame, protocol.Hello):
             self._hello(frame)
+            return
+        if isinstance(frame, protocol.Presence):
+            self.visible = frame.visible
             return
         if self.conversation_id is None:
             raise ProtocolError(ErrorCode.PROTOCOL, "send 'hello' first")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -13,6 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _unverified() -> ssl.SSLContext:
+    """The readiness probe only: a test's own certificate is checked by the test itself."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def free_port() -> int:
@@ -35,12 +44,16 @@ class ServerProcess:
     log_dir: Path | None = None  # default: the data dir (a test that fills the data dir's disk moves it)
 
     @property
+    def tls(self) -> bool:
+        return "--tls-cert" in self.extra_args
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws?token={self.token}"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}/ws?token={self.token}"
 
     def start(self, timeout: float = 15.0) -> ServerProcess:
         argv = [
@@ -59,7 +72,7 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
             try:
-                with urllib.request.urlopen(self.base_url + "/api/health", timeout=1) as response:
+                with urllib.request.urlopen(self.base_url + "/api/health", timeout=1, context=_unverified()) as response:
                     if response.status == 200:
                         return self
             except OSError:

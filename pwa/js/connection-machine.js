@@ -169,6 +169,8 @@ export function transition(state, event, env) {
 export function describe(state, now) {
   switch (state.phase) {
     case 'connected':
+      // the browser's `offline` event: say so at once, not when the ping times out seconds later
+      if (!state.online) return { tone: 'warn', label: 'Offline', retry: false };
       return { tone: 'ok', label: 'Connected', retry: false };
     case 'connecting':
       return { tone: 'busy', label: state.everConnected ? 'Reconnecting…' : 'Connecting…', retry: false };

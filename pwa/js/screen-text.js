@@ -274,3 +274,28 @@ export function sidebarFoot(agent, serverVersion) {
   if (!agent) return '';
   return `${agent} agent${serverVersion ? ` · server ${serverVersion}` : ''}`;
 }
+
+/** The "Notify me" switch in the details sheet (controller/notify.js), and why it may be off. */
+export const NOTIFY = Object.freeze({
+  label: 'Notify me when the agent needs me or finishes',
+  on: 'Notifications are on for this device. They come only for conversations you are not looking at.',
+  off: 'Get a notification when the agent asks for an approval or finishes a turn while the app is closed.',
+  denied: 'Notifications are blocked for this site. Allow them in the browser’s site settings, then try again.',
+  insecure: 'Notifications need HTTPS. Reach swe-swe over https:// (see “Use it from your phone” in the README).',
+  ios_not_installed: 'On iPhone and iPad, notifications work only in the installed app: Share → Add to Home Screen, then open it from there.',
+  unsupported: 'This browser cannot show push notifications.',
+  no_push_contact: 'Notifications are off on this server. Start swe-swe with --push-contact mailto:you@your-domain (a real address: Apple refuses placeholders).',
+  failed: 'Notifications could not be turned on:',
+});
+
+/** The sign-in screen's box: a link, the token, or a pairing code from `swe-swe pair`. */
+export const SIGN_IN = Object.freeze({
+  label: 'Sign-in link, token or pairing code',
+  placeholder: 'e.g. K7M3-QX9PA',
+  button: 'Sign in',
+  help: 'In the installed app, run swe-swe pair on the computer and type the code it prints. Or paste the link swe-swe printed.',
+  empty: 'Type the pairing code, or paste the link or the token.',
+  invalid: 'That is not a sign-in link, a token or a pairing code.',
+  wrongCode: 'That code is wrong, used or expired. Run swe-swe pair for a new one.',
+  locked: 'Too many wrong codes. Run swe-swe pair on the computer for a new one.',
+});

@@ -12,6 +12,7 @@ import { $, els } from './elements.js';
 import { conn } from './socket.js';
 import { showToast } from './notices.js';
 import { setExpiry } from './settings.js';
+import { notifySection } from './notify.js';
 import { removeLocal } from './navigation.js';
 import { modeNow } from './approval-dock.js';
 import { openModeSheet } from './approval-actions.js';
@@ -76,6 +77,7 @@ function knownDetails(c) {
 function detailsActions(c) {
   return {
     onExpiry: setExpiry,
+    notifySection,
     onDelete: async () => {
       if (!confirm('Delete this conversation on the server? This cannot be undone.')) return;
       const res = await api.deleteConversation(c.id);

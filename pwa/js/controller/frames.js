@@ -17,6 +17,7 @@ import { eventWrites } from './event-writes.js';
 import { dropEntry, flush, flushOtherConversations, holdFlushLock, settleOutbox } from './outbox-sync.js';
 import { setRoute } from './navigation.js';
 import { learnAgents, rememberAgent } from './agent-picker.js';
+import { sendPresence } from './notify.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -47,7 +48,7 @@ export function enqueueFrame(frame) {
  */
 async function handleFrame(c, frame) {
   switch (frame.type) {
-    case 'welcome': return onWelcome(c, frame);
+    case 'welcome': sendPresence(); return onWelcome(c, frame);
     case 'event': return onEvent(c, frame);
     case 'replay_done': return onReplayDone(c);
     case 'ack': return onAck(c, frame);

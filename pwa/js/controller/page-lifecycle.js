@@ -12,6 +12,7 @@ import { eventWrites } from './event-writes.js';
 import { reloadEntries } from './outbox-sync.js';
 import { saveDraftNow } from './composer.js';
 import { saveScrollNow } from './scroll-memory.js';
+import { sendPresence } from './notify.js';
 
 /** "Reload" waits this long for the new worker to take over before reloading anyway. */
 const UPDATE_FALLBACK_RELOAD_MS = 3000;
@@ -24,6 +25,7 @@ function saveEverythingNow() {
 }
 
 function onVisibilityChange() {
+  sendPresence();
   if (document.visibilityState === 'visible') {
     conn.wake();
     checkForUpdate();

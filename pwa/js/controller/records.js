@@ -9,6 +9,7 @@ import { countUnacked, missingOnServer } from '../conversation-list.js';
 import { app, current } from './state.js';
 import { renderHeader, renderList } from './render.js';
 import { markGone, showAuth } from './notices.js';
+import { updateBadge } from './notify.js';
 
 /** Changes come in bursts: the list is fetched this long after the first. */
 const LIST_REFRESH_DELAY_MS = 800;
@@ -41,6 +42,7 @@ export async function applyServerList(list) {
   const fetchedAt = Date.now();
   app.authorized = true;
   showAuth(false);
+  updateBadge(list);
   const merged = await db.mergeServerList(list);
   const onServer = new Set(list.map((c) => c.id));
   const entries = await db.allEntries().catch(() => []);

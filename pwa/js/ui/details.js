@@ -38,7 +38,7 @@ export const EXPIRY_CHOICES = [
  * @param {HTMLElement} body
  * @param {DetailsData} d
  * @param {{onExpiry: (ms: number) => void, onDelete: () => void, onCheckUpdate: () => void,
- *   onChangeMode: () => void, onRevoke: (ruleId: string) => void}} actions
+ *   onChangeMode: () => void, onRevoke: (ruleId: string) => void, notifySection?: () => HTMLElement}} actions
  */
 export function renderDetails(body, d, actions) {
   clear(body);
@@ -91,6 +91,7 @@ export function renderDetails(body, d, actions) {
     h('section', null, h('h3', { text: 'This device' }),
       h('label', { class: 'field', for: 'expiry-select' }, h('span', { text: 'Ask before sending messages queued longer than' }), select),
       h('p', { id: 'expiry-help', class: 'help', text: 'Messages typed offline wait on this device. After this time you choose: send anyway, or discard.' }),
+      actions.notifySection ? actions.notifySection() : null,
       h('dl', null, row('App version', d.appVersion), row('Server version', d.serverVersion)),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: actions.onCheckUpdate, text: 'Check for updates' }))),
     d.pendingNew || !d.conversationId ? null : h('section', { class: 'danger' }, h('h3', { text: 'Delete' }),
