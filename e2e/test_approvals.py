@@ -152,7 +152,10 @@ def test_cards_for_an_edit_a_question_and_a_plan(phone: Any, server: Server, art
     assert submit.is_disabled()
     card.get_by_role("radio", name="Green").tap()
     card.get_by_role("checkbox", name="iOS").tap()
+    # a tap redraws the card on the next frame: type into the redrawn one, not the one being replaced
+    page.wait_for_selector(f"{CARD} [role=checkbox][aria-checked=true]")
     card.locator(".q-other-input").nth(1).fill("Watch")
+    page.wait_for_function(f"() => document.querySelectorAll('{CARD} .q-other-input')[1].value === 'Watch'")
     assert submit.is_enabled()
     page.screenshot(path=str(artifacts / "phone-approval-question-other.png"))
     page.locator(f"{CARD} .approval-body").evaluate("el => { document.activeElement.blur(); el.scrollTop = 0; }")
