@@ -68,6 +68,8 @@ def test_the_sign_in_screen_on_a_phone_and_a_desktop(phone: Any, page: Any, serv
     small.screenshot(path=str(artifacts / "phone-sign-in.png"))
     sign_in_with(small, "K7M3-QX9PA")  # a code of the right form, never issued
     small.wait_for_selector("#auth-error:not([hidden])")
+    colour = "(sel) => getComputedStyle(document.querySelector(sel)).color"
+    assert small.evaluate(colour, "#auth-error") != small.evaluate(colour, "#auth-help"), "an error must not look like help"
     small.screenshot(path=str(artifacts / "phone-sign-in-wrong-code.png"))
 
     page.set_viewport_size({"width": 1280, "height": 800})
