@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from push_service import PushService
 
 from conftest import PHONE, READY, Server, conversation_id, eventually, open_app, send_message, wait_for, wait_results
+from push_service import PushService
 
 CONTACT = "mailto:ops@swe-swe.dev"
 CARD = "#approval-dock .approval-card"
@@ -174,13 +174,13 @@ def test_notify_switch_says_why_when_push_is_off(phone: Any, server: Server, art
 def fake_push_manager(subscription: dict[str, Any]) -> str:
     """An init script: this page's PushManager hands out the loopback push service's subscription."""
     return """(() => {
-      const json = %s;
+      const json = SUBSCRIPTION;
       let current = null;
       const make = () => ({ endpoint: json.endpoint, options: {}, expirationTime: null, toJSON: () => json,
         unsubscribe: async () => { current = null; return true; } });
       PushManager.prototype.getSubscription = async function () { return current; };
       PushManager.prototype.subscribe = async function () { current = make(); return current; };
-    })();""" % json.dumps(subscription)
+    })();""".replace("SUBSCRIPTION", json.dumps(subscription))
 
 
 def hide(page: Any, hidden: bool) -> None:
