@@ -69,7 +69,9 @@ def test_service_worker_controls_the_page_and_precaches_the_shell(page, server: 
 def test_without_the_link_the_app_asks_for_it(page, server: Server) -> None:
     page.goto(server.base_url + "/")
     page.wait_for_selector("#auth-screen:not([hidden])")
-    assert "Open the link printed by swe-swe in your terminal" in page.inner_text("#auth-title").replace("`", "")
+    assert page.inner_text("#auth-title").replace("`", "") == "Sign in to swe-swe"
+    assert "Open it once in this browser" in page.inner_text("#auth-screen")
+    assert page.is_visible("#auth-input")  # the link, the token or a pairing code (e2e/test_phone_sign_in.py)
     # and it does not hammer the server: the socket gives up at once
     page.wait_for_function("() => window.sweSwe.state.phase === 'idle' || window.sweSwe.state.phase === 'unauthorized'")
 
