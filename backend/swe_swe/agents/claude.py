@@ -55,6 +55,7 @@ def _hide_session_missing(event: dict[str, Any]) -> bool:
 
 class ClaudeAgent(Agent):
     name = "claude"
+    title = "Claude"
 
     def __init__(self, config: Config, claude_bin: str, running: RunningAgents, env: dict[str, str] | None = None) -> None:
         self.config = config

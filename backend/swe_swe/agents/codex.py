@@ -73,6 +73,7 @@ def recap_parts(data: Mapping[str, Any]) -> list[str]:
 
 class CodexAgent(Agent):
     name = "codex"
+    title = "Codex"
 
     def __init__(self, config: Config, codex_bin: str, running: RunningAgents, env: dict[str, str] | None = None) -> None:
         self.config = config
