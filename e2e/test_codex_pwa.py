@@ -74,6 +74,8 @@ def test_a_codex_conversation_reads_like_claude_with_a_command_and_a_diff(phone:
     card = page.wait_for_selector(CARD, timeout=30000)
     assert card.query_selector("h2").inner_text() == "Apply these changes?"
     assert len(card.query_selector_all(".tv-diff")) == 2
+    paths = [e.inner_text() for e in card.query_selector_all(".tv-diff .tv-path")]
+    assert paths == ["notes.txt", "todo.md"], "paths relative to the project folder, not codex's absolute ones"
     assert [e.inner_text() for e in card.query_selector_all(".dl.del .dt")] == ["beta"]
     assert [e.inner_text() for e in card.query_selector_all(".dl.add .dt")] == ["gamma", "delta", "# To do", "- ship codex"]
     page.screenshot(path=str(artifacts / "codex-approval-patch.png"))
@@ -83,6 +85,7 @@ def test_a_codex_conversation_reads_like_claude_with_a_command_and_a_diff(phone:
     patch = page.locator("#log li.tool").last
     assert patch.locator(".tool-name").inner_text() == "ApplyPatch"
     assert patch.locator(".tv-diff").count() == 2, "a short patch is drawn open in the log"
+    assert patch.locator(".tv-diff .tv-path").all_inner_texts() == ["notes.txt", "todo.md"]
     assert patch.locator(".tv-counts .plus").first.inner_text() == "+4"
 
     # the command's output folds away under its exit status

@@ -179,7 +179,7 @@ class CodexAgent(Agent):
         await self.close(conversation.id)
         workdir = conversation.workdir or self.config.workdir
         process = await AgentProcess.spawn([self.codex_bin, "app-server"], workdir, self.env, self.running)
-        session = CodexSession(process)
+        session = CodexSession(process, str(workdir))
         self._sessions[conversation.id] = session
         sink.process_started(process.pid)
         policy = codex_approvals.policy_for(conversation.permission_mode)

@@ -84,7 +84,7 @@ async function onWelcome(c, frame) {
   const modes = Array.isArray(frame.permission_modes) ? frame.permission_modes.filter((/** @type {any} */ m) => typeof m === 'string') : null;
   c.welcome = { head_seq: frame.head_seq, status: frame.status, permission_mode: mode };
   c.model.setStatus(frame.status);
-  const patch = { status: frame.status, head_seq: frame.head_seq, agent: agents.own ?? c.record.agent, ...(mode ? { permission_mode: mode } : {}), ...(modes ? { permission_modes: modes } : {}) };
+  const patch = { status: frame.status, head_seq: frame.head_seq, agent: agents.own ?? c.record.agent, ...(mode ? { permission_mode: mode } : {}), ...(typeof frame.project_id === 'string' && frame.project_id ? { project_id: frame.project_id } : {}), ...(modes ? { permission_modes: modes } : {}) };
   c.record = { ...c.record, ...patch };
   app.records.set(c.id, c.record);
   db.patchConversation(c.id, patch).catch(() => {});

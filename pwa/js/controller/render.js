@@ -14,7 +14,7 @@ import { els } from './elements.js';
 import { conn } from './socket.js';
 import { renderApprovals, renderMode } from './approval-dock.js';
 import { agentOf, offeredList, renderAgentChoice, showsAgents } from './agent-picker.js';
-import { keptByFilter, projectForNew, renderProjects, rowProjectLabel } from './project-picker.js';
+import { keptByFilter, projectFolder, projectForNew, renderProjects, rowProjectLabel } from './project-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -45,6 +45,7 @@ export function render() {
   if (!c) return;
   const changes = c.model.takeChanges();
   view.setConnected(c.model, conn.connected);
+  view.setRoot(c.model, projectFolder(c));
   view.update(c.model, changes);
   renderPending(c);
   renderHeader();
