@@ -19,6 +19,7 @@ from typing import Any
 
 from swe_swe import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool
@@ -128,7 +129,7 @@ class ClaudeAgent(Agent):
         return self.vault.restore(session_id, path) and self.validator.check(path) is TranscriptState.RESUMABLE
 
     async def fallback_launch(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> Launch:
-        recap = await asyncio.to_thread(build_recap, sink.history(before_seq=turn.message_seq), RECAP_CHARS)
+        recap = await asyncio.to_thread(build_recap, sink.history(before_seq=turn.message_seq), read_claude_event, RECAP_CHARS)
         new_id = str(uuid.uuid4())
         sink.recovery(conversation.agent_session_id, SessionStep.FALLBACK, "new_session", f"recap {len(recap)} chars")
         sink.lost_agent_session(conversation.agent_session_id)
