@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from fake_messages_api import FakeMessagesAPI
+from swe_swe.agents.claude_home import transcript_path
 from swe_swe.agents.claude_recap import read_claude_event
-from swe_swe.claude_home import transcript_path
 from swe_swe.recap import build_recap
 from swe_swe.transcripts import TranscriptState, TranscriptValidator, contains_uuid
 from swe_swe.vault import Vault

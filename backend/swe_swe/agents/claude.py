@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swe_swe import claude_home
+from swe_swe.agents import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
 from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.agents.leftovers import RunningAgents

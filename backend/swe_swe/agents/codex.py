@@ -28,9 +28,9 @@ from swe_swe.agents.jsonrpc import JsonRpcError, ProcessEnded
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
-from swe_swe.claude_home import is_session_id
 from swe_swe.config import Config
 from swe_swe.recap import RecapTurn, build_recap, shorten
+from swe_swe.session_ids import is_session_id
 from swe_swe.transcripts import TranscriptState
 from swe_swe.vault import Vault
 
