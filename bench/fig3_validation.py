@@ -52,7 +52,7 @@ def _stale_resume(lab: ClaudeLab) -> float:
 
 
 def run(settings: Settings, lab: ClaudeLab) -> list[Row]:
-    from swe_swe import claude_home
+    from swe_swe.agents import claude_home
     from swe_swe.agents.claude import ClaudeAgent
     from swe_swe.agents.leftovers import RunningAgents
     from swe_swe.config import Config

@@ -1,7 +1,8 @@
 """Codex in the browser, on a phone profile, with the REAL `codex` CLI (`codex app-server`) against the
 loopback fake Responses API (backend/tests/fake_responses_api.py): a conversation answered and drawn like
 Claude's, a command approved from the card (the file exists), a file change shown as a diff on the card
-and in the log, a deleted rollout restored with its context without a reload, and the agent picker of
+and in the log, a deleted rollout restored with its context without a reload, a thread gone everywhere
+continued on a new thread with a recap, and the agent picker of
 "New conversation". Screenshots go to e2e/artifacts/ for people to look at.
 """
 
@@ -22,6 +23,7 @@ PATCH = ("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: notes.txt\n@@\n
          "*** Add File: todo.md\n+# To do\n+- ship codex\n*** End Patch\nEOF")
 FIRST = "the secret word is pelican"
 QUESTION = "what was the word?"
+NEW_SESSION = "Previous session not found. Started a fresh session with a summary of this conversation."
 
 
 @pytest.fixture()
@@ -74,6 +76,8 @@ def test_a_codex_conversation_reads_like_claude_with_a_command_and_a_diff(phone:
     card = page.wait_for_selector(CARD, timeout=30000)
     assert card.query_selector("h2").inner_text() == "Apply these changes?"
     assert len(card.query_selector_all(".tv-diff")) == 2
+    paths = [e.inner_text() for e in card.query_selector_all(".tv-diff .tv-path")]
+    assert paths == ["notes.txt", "todo.md"], "paths relative to the project folder, not codex's absolute ones"
     assert [e.inner_text() for e in card.query_selector_all(".dl.del .dt")] == ["beta"]
     assert [e.inner_text() for e in card.query_selector_all(".dl.add .dt")] == ["gamma", "delta", "# To do", "- ship codex"]
     page.screenshot(path=str(artifacts / "codex-approval-patch.png"))
@@ -83,6 +87,7 @@ def test_a_codex_conversation_reads_like_claude_with_a_command_and_a_diff(phone:
     patch = page.locator("#log li.tool").last
     assert patch.locator(".tool-name").inner_text() == "ApplyPatch"
     assert patch.locator(".tv-diff").count() == 2, "a short patch is drawn open in the log"
+    assert patch.locator(".tv-diff .tv-path").all_inner_texts() == ["notes.txt", "todo.md"]
     assert patch.locator(".tv-counts .plus").first.inner_text() == "+4"
 
     # the command's output folds away under its exit status
@@ -127,6 +132,42 @@ def test_a_deleted_rollout_is_restored_and_keeps_the_context(phone: Any, lab: Co
     assert lab.thread_id(cid) == thread_id
     assert lab.recovery_steps(cid)[:2] == ["validate", "restore"]
     page.screenshot(path=str(artifacts / "codex-session-restored.png"))
+
+
+def test_a_thread_gone_everywhere_continues_with_a_recap(phone: Any, lab: CodexLab, artifacts: Path) -> None:
+    """Codex's rollout and the vault's copy are both gone: a new thread answers, seeded with a recap of
+    the conversation, and the user is told so in plain words, with Retry / Start new, without a reload.
+    The codex twin of test_resilience_session.py's claude scenario."""
+    page = phone.new_page()
+    open_app(page, lab.server)
+    converse(page, FIRST)
+    cid = conversation_id(page)
+    thread_id = lab.thread_id(cid)
+    lab.wait_for_vault_copy(thread_id).unlink()
+    page.evaluate("() => { window.__notReloaded = true; }")
+    lab.delete_rollouts()
+
+    converse(page, QUESTION)
+
+    banner = page.locator("#log li.session.variant-new_session")
+    assert banner.locator(".session-title").inner_text() == NEW_SESSION
+    assert page.locator("#log li.session").count() == 1, "one banner says both 'lost' and 'started'"
+    assert banner.locator("button").all_inner_texts() == ["Retry", "Start new"]
+    assert answers(page)[-1] == f"echo: {QUESTION} [turns=1] [recap=yes]", "a new thread, with the recap"
+    assert page.evaluate("() => window.__notReloaded === true"), "the page was reloaded"
+    assert lab.server.user_texts(cid) == [FIRST, QUESTION]
+    assert page.locator("#log li.result.ok").count() == 2
+    assert page.locator("#log li.result.err, #log li.run-end").count() == 0
+    events = lab.server.events(cid)
+    assert [e["data"]["recovery"] for e in events if e["kind"] == "session_lost"] == ["new_session"]
+    assert [e["data"] for e in events if e["kind"] == "session_started"] == [{"fallback": False}, {"fallback": True}]
+    assert lab.thread_id(cid) != thread_id
+    assert "fallback" in lab.recovery_steps(cid)
+    asked = [r for r in lab.api.requests if QUESTION in str(r.get("input"))]
+    assert asked and FIRST in str(asked[0]), "the recap of the conversation went to the model"
+    assert "Traceback" not in lab.server.log_text()
+    banner.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "codex-session-fallback.png"))
 
 
 def test_new_conversation_lets_the_user_pick_the_agent(phone: Any, tmp_path: Path, artifacts: Path) -> None:

@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse, redirect
 
 from swe_swe import permission_modes, security
 from swe_swe.agents.base import Agent
+from swe_swe.agents.claude_sessions import SessionLister
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.registry import AgentRegistry
 from swe_swe.agents.select import choose_agent
@@ -31,7 +32,6 @@ from swe_swe.phone_api import PAIR_PATH, phone_api, request_is_secure
 from swe_swe.projects import Projects
 from swe_swe.push_notifier import setup_push
 from swe_swe.rate_limit import ClientBuckets
-from swe_swe.session_list import SessionLister
 from swe_swe.static_files import make_blueprint
 from swe_swe.store import Store
 from swe_swe.turns import TurnRunner

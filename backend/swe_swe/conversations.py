@@ -55,17 +55,25 @@ class Conversations:
         """`hello`: an existing conversation, or a new one (adopting an agent session if given) with the
         agent asked for, else the server's default. A new one asked for again with the same `create_key`
         is the same one: no empty twin after a reload. The project is checked against the server's own
-        list (the default when none is named)."""
+        list (the default when none is named).
+
+        An agent this server does not offer (a device that remembers one from an older offer and sent
+        before it learnt the new one) gets the default agent and a warning notice saying so, rather than
+        a refusal: refusing would strand the message the user already wrote, and every device sees why."""
         if conversation_id is None:
             known = self.store.conversation_for_key(create_key) if create_key else None
             if known is not None:
                 return known
-            if agent is not None and self.agent.get(agent) is None:
-                raise ProtocolError(ErrorCode.BAD_FRAME, user_texts.AGENT_UNAVAILABLE)
-            name = agent or self.agent.name
+            unavailable = agent is not None and self.agent.get(agent) is None
+            name = self.agent.name if unavailable or agent is None else agent
             project = self._project(project_id)
             conversation = self.store.create_conversation(name, agent_session_id, create_key, self.modes.default, project)
             log.info("conversation %s created", conversation.id)
+            if unavailable:
+                assert agent is not None
+                text = user_texts.agent_fallback(agent, self.agent.default.title or self.agent.name)
+                self.hub.append(conversation.id, "notice", {"level": "warning", "text": text})
+                conversation = self.require(conversation.id)
             return conversation
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 from typing import Any
 
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
-from swe_swe import __version__, claude_home, protocol
+from swe_swe import __version__, protocol
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
@@ -93,8 +92,7 @@ async def list_projects(request: Request) -> HTTPResponse:
 async def list_sessions(request: Request, project_id: str) -> HTTPResponse:
     """Claude's transcripts of the project, read in a worker thread without running the CLI."""
     project = request.app.ctx.projects.require(project_id)
-    folder = claude_home.project_dir(claude_home.config_dir(os.environ), project.path)
-    sessions = await asyncio.to_thread(request.app.ctx.session_lister.list, folder)
+    sessions = await asyncio.to_thread(request.app.ctx.session_lister.for_project, project.path)
     continued = request.app.ctx.store.conversations_by_agent_session([s.agent_session_id for s in sessions])
     return json({"sessions": [{**dataclasses.asdict(s), "conversation_id": continued.get(s.agent_session_id)} for s in sessions]})
 

@@ -17,8 +17,6 @@ HEADER = (
 )
 OMITTED = "(earlier turns omitted)"
 TRUNCATED = " […] "
-TOOL_HINT_CHARS = 80
-TOOL_HINT_KEYS = ("command", "file_path", "path", "pattern", "url", "query", "description")
 MIN_MESSAGE_CHARS = 200
 
 
@@ -49,58 +47,13 @@ def shorten(text: str, limit: int) -> str:
     return text[:head] + TRUNCATED + (text[-tail:] if tail else "")
 
 
-def _tool_line(block: Mapping[str, Any]) -> str:
-    name = str(block.get("name") or "tool")
-    tool_input = block.get("input")
-    if isinstance(tool_input, Mapping):
-        for key in TOOL_HINT_KEYS:
-            value = tool_input.get(key)
-            if isinstance(value, str) and value.strip():
-                hint = " ".join(value.split())
-                return f"(used tool {name}: {shorten(hint, TOOL_HINT_CHARS)})"
-    return f"(used tool {name})"
+# What one logged `agent` event adds to the turn it belongs to (answer lines, a fallback result): each
+# adapter reads its own agent's event shapes (agents/claude_recap.py, agents/codex.py), so this module
+# knows none of them.
+AgentReader = Callable[[RecapTurn, Mapping[str, Any]], None]
 
 
-def _assistant_parts(data: Mapping[str, Any]) -> list[str]:
-    message = data.get("message")
-    content = message.get("content") if isinstance(message, Mapping) else None
-    if not isinstance(content, list):
-        return []
-    parts: list[str] = []
-    for block in content:
-        if not isinstance(block, Mapping):
-            continue
-        if block.get("type") == "text" and str(block.get("text", "")).strip():
-            parts.append(str(block["text"]).strip())
-        elif block.get("type") == "tool_use":
-            parts.append(_tool_line(block))
-    return parts
-
-
-def _is_top_level(data: Mapping[str, Any]) -> bool:
-    """Sub-agent chatter (`parent_tool_use_id` set) and echoes of our own input are not the conversation."""
-    return not data.get("parent_tool_use_id") and not data.get("isReplay")
-
-
-def _add_agent_event(turn: RecapTurn, data: Mapping[str, Any]) -> None:
-    if not _is_top_level(data):
-        return
-    kind = data.get("type")
-    if kind == "assistant":
-        turn.answer_parts.extend(_assistant_parts(data))
-        return
-    if kind == "result" and not data.get("is_error"):
-        result = data.get("result")
-        if isinstance(result, str) and result.strip():
-            turn.fallback_result = result.strip()
-
-
-# What an agent other than Claude answered in one logged `agent` event, as recap lines (its adapter
-# knows its event shapes; recap.py knows only Claude's stream-json).
-AgentParts = Callable[[Mapping[str, Any]], list[str]]
-
-
-def collect_turns(events: Iterable[tuple[str, Mapping[str, Any]]], agent_parts: AgentParts | None = None) -> list[RecapTurn]:
+def collect_turns(events: Iterable[tuple[str, Mapping[str, Any]]], read_agent: AgentReader) -> list[RecapTurn]:
     """Group the log into turns; an answer logged before any user message gets a turn of its own."""
     turns: list[RecapTurn] = []
     current = RecapTurn()
@@ -111,10 +64,8 @@ def collect_turns(events: Iterable[tuple[str, Mapping[str, Any]]], agent_parts: 
             if not current.is_empty():
                 turns.append(current)
             current = RecapTurn(user_text=str(data.get("text", "")).strip())
-        elif kind == "agent" and agent_parts is not None:
-            current.answer_parts.extend(agent_parts(data))
         elif kind == "agent":
-            _add_agent_event(current, data)
+            read_agent(current, data)
     if not current.is_empty():
         turns.append(current)
     return turns
@@ -144,14 +95,12 @@ def _fit_newest(blocks: list[str], budget: int) -> tuple[list[str], bool]:
     return kept, len(kept) < len(blocks)
 
 
-def build_recap(
-    events: Iterable[tuple[str, Mapping[str, Any]]], max_chars: int = 8000, agent_parts: AgentParts | None = None
-) -> str:
+def build_recap(events: Iterable[tuple[str, Mapping[str, Any]]], read_agent: AgentReader, max_chars: int = 8000) -> str:
     """The recap text, at most `max_chars` long; "" when the log holds nothing worth recalling.
 
     Pass the events before the pending message: that message reaches the agent as the user's turn.
     """
-    turns = collect_turns(events, agent_parts)
+    turns = collect_turns(events, read_agent)
     if not turns:
         return ""
     message_limit = max(MIN_MESSAGE_CHARS, max_chars // 4)

@@ -17,7 +17,6 @@ KEEP_PLANNING = "The user wants to keep planning: do not start the work yet; ref
 BYPASS_NOT_ALLOWED = "This server does not allow bypassing approvals; start it with --allow-bypass to offer that mode."
 BYPASS_AS_ROOT = "Bypassing approvals is not available: claude refuses that mode when the server runs as root."
 MODE_UNKNOWN = "That permission mode does not exist."
-AGENT_UNAVAILABLE = "That agent is not available on this server."
 APPROVAL_NOT_FOUND = "This approval does not exist in this conversation."
 ANSWERS_REQUIRED = "Choose an answer to each question, or deny."
 RULE_REVOKED = "No longer allowed always: {label}."
@@ -31,6 +30,12 @@ def approval_timed_out(seconds: float) -> str:
         f"No answer came from the user within {span}, so swe-swe denied this tool call. "
         "Tell the user what you wanted to do and ask again if it is still needed."
     )
+
+
+def agent_fallback(asked: str, used: str) -> str:
+    """A new conversation asked for an agent this server does not offer and got the default one."""
+    shown = "".join(ch for ch in asked if ch.isprintable())[:40] or "?"
+    return f"The agent picked on this device ({shown}) is not available on this server, so this conversation uses {used}."
 
 
 def prefix_rule_label(tool: str, prefix: str) -> str:

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .claude_home import is_session_id
+from .session_ids import is_session_id
 from .transcripts import TranscriptState, TranscriptValidator
 
 CHUNK_BYTES = 1024 * 1024

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 from typing import Any
 
 from codex_harness import codex_server
-from server_process import REPO
+from server_process import REPO, ServerProcess
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult
 from swe_swe.agents.registry import AgentRegistry
-from ws_client import Client
+from ws_client import Client, run_finished
 
 
 class Stub(Agent):
@@ -71,9 +72,34 @@ def test_hello_picks_an_installed_agent_for_a_new_conversation(tmp_path: Path) -
             assert (await client.hello())["agent"] == "codex", "the default"
             await client.close()
             client = await Client.connect(server.ws_url)
-            await client.send_json({"type": "hello", "protocol": 1, "client_id": "t", "conversation_id": None, "last_seq": 0, "agent": "nope"})
-            error = await client.recv_type("error")
-            assert error["code"] == "bad_frame" and "not available" in error["message"]
+            assert (await client.hello(agent="nope"))["agent"] == "codex", "an agent not offered: the default"
             await client.close()
 
         asyncio.run(scenario())
+
+
+def test_an_agent_no_longer_offered_gets_the_default_with_a_notice(server: ServerProcess) -> None:
+    """A device that remembers an agent from an older offer, and sends before it learns the new one,
+    is never stuck: its new conversation runs with the server's default, and the log says why."""
+    key = str(uuid.uuid4())
+
+    async def scenario() -> None:
+        client = await Client.connect(server.ws_url)
+        welcome = await client.hello(agent="codex", create_key=key)
+        assert welcome["agent"] == "demo" and welcome["agents"] == ["demo"] and welcome["head_seq"] == 1
+        notice = client.events[0]
+        assert notice["kind"] == "notice" and notice["data"]["level"] == "warning"
+        assert notice["data"]["text"] == (
+            "The agent picked on this device (codex) is not available on this server, so this conversation uses Demo."
+        )
+        await client.send_message("hello")
+        finished = await client.wait_event(run_finished)
+        assert finished["data"]["outcome"] == "ok"
+        await client.close()
+        again = await Client.connect(server.ws_url)
+        repeated = await again.hello(agent="codex", create_key=key)
+        assert repeated["conversation_id"] == welcome["conversation_id"], "the same conversation, not a twin"
+        assert [e["kind"] for e in again.events].count("notice") == 1, "said once"
+        await again.close()
+
+    asyncio.run(scenario())

@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from fake_messages_api import FakeMessagesAPI
-from swe_swe.claude_home import transcript_path
+from swe_swe.agents.claude_home import transcript_path
+from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.recap import build_recap
 from swe_swe.transcripts import TranscriptState, TranscriptValidator, contains_uuid
 from swe_swe.vault import Vault
@@ -276,7 +277,8 @@ def test_vault_restore_resumes_with_full_context(sandbox: Sandbox, workdir: Path
 
 def test_fallback_session_gets_the_recap(sandbox: Sandbox, workdir: Path) -> None:
     recap = build_recap([("user_message", {"text": "build a parser"}),
-                         ("agent", {"type": "assistant", "message": {"content": [{"type": "text", "text": "Done."}]}})])
+                         ("agent", {"type": "assistant", "message": {"content": [{"type": "text", "text": "Done."}]}})],
+                        read_claude_event)
     cli = sandbox.start(workdir, "--session-id", str(uuid.uuid4()), "--append-system-prompt", recap)
     turn = cli.turn("next step?")
     code, stderr = cli.close()

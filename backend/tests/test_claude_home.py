@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from swe_swe.claude_home import (
+from swe_swe.agents.claude_home import (
     base36,
     config_dir,
     encode_project_dir,

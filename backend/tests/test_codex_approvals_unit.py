@@ -30,6 +30,8 @@ def test_a_file_change_shows_the_announced_diff() -> None:
     assert request.tool == "ApplyPatch"
     assert request.input == {"changes": [{"path": "/w/a.txt", "kind": "add", "diff": "+hi\n"}], "description": "write a"}
     assert allow_rules.plan_always(request.suggestions).mode == "acceptEdits"
+    with_folder = ca.file_change_request(3, {"itemId": "call_2"}, item, "/w")
+    assert with_folder.input["cwd"] == "/w", "the thread's folder, so a phone shows a.txt, not /w/a.txt"
 
 
 def test_modes_map_to_a_policy_and_a_sandbox() -> None:

@@ -12,7 +12,7 @@ import pytest
 from claude_harness import claude_server
 from http_client import call
 from server_process import ServerProcess
-from swe_swe import claude_home
+from swe_swe.agents import claude_home
 from swe_swe.cli import build_parser, config_from_args
 from swe_swe.errors import ProtocolError
 from swe_swe.projects import Projects, project_id, repositories_under

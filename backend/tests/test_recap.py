@@ -1,12 +1,20 @@
-"""The recap a replacement agent session gets: the conversation in plain words, newest turns kept."""
+"""The recap a replacement agent session gets: the conversation in plain words, newest turns kept.
+
+Claude's stream-json events are read by agents/claude_recap.py; the shared builder knows no agent's."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from swe_swe.recap import HEADER, OMITTED, build_recap, shorten
+from swe_swe.agents.claude_recap import read_claude_event
+from swe_swe.recap import HEADER, OMITTED, shorten
+from swe_swe.recap import build_recap as build_any_recap
 
 Event = tuple[str, dict[str, Any]]
+
+
+def build_recap(events: list[Event], max_chars: int = 8000) -> str:
+    return build_any_recap(events, read_claude_event, max_chars)
 
 
 def user(text: str) -> Event:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from http_client import call
 from server_process import ServerProcess
-from swe_swe import claude_home
-from swe_swe.session_list import SessionLister, summarize
+from swe_swe.agents import claude_home
+from swe_swe.agents.claude_sessions import SessionLister, summarize
 
 
 def _line(kind: str, content: object, **extra: object) -> str:

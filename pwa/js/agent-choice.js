@@ -15,6 +15,20 @@ export function offeredAgents(list) {
 }
 
 /**
+ * What a `welcome` says of agents: the offer, the server's default (listed first) and the agent the
+ * conversation runs. For a new conversation that asked for an agent no longer offered (a device that
+ * remembered an older offer), `own` is the server's default, not the pick: the server falls back rather
+ * than refusing (docs/protocol.md, "Several agents"), and the record must follow it.
+ * @param {any} frame
+ * @returns {{offered: string[], fallback: string|null, own: string|null}}
+ */
+export function welcomeAgents(frame) {
+  const offered = offeredAgents(frame?.agents);
+  const own = typeof frame?.agent === 'string' && frame.agent ? frame.agent : null;
+  return { offered, fallback: offered[0] ?? own, own };
+}
+
+/**
  * The agent a new conversation gets unless the user picks another: the last one used, if offered.
  * @param {string[]} agents
  * @param {string|null|undefined} last

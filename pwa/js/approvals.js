@@ -26,11 +26,12 @@ import { baseName, oneLine } from './format.js';
 /**
  * @param {string} tool
  * @param {any} input
+ * @param {string|null} [root]  the conversation's project folder: file paths under it are shown relative
  * @returns {ToolView}
  */
-export function toolView(tool, input) {
+export function toolView(tool, input, root = null) {
   const obj = input && typeof input === 'object' ? input : {};
-  const diffs = toolDiffs(tool, obj);
+  const diffs = toolDiffs(tool, obj, root);
   if (diffs) return { kind: 'diff', files: diffs };
   switch (tool) {
     case 'Bash':

@@ -3,6 +3,7 @@
 // `fileChange` items: unified diffs as codex gives them), cut to what a phone can show. Pure.
 
 import { structuredPatch } from '../vendor/diff.js';
+import { relativePath } from './format.js';
 
 /** Lines of context around each change. */
 export const CONTEXT_LINES = 3;
@@ -76,14 +77,17 @@ function fileDiff(path, d, { numbered, note = null }) {
 
 /**
  * The change a file tool's input makes, as diffs (one per file; MultiEdit's edits in one), or null
- * for a tool that does not change a file this way.
+ * for a tool that does not change a file this way. Paths under `root` (the project's folder; else the
+ * input's own `cwd`, which codex's file-change approvals carry) are shown relative to it.
  * @param {string} tool
  * @param {any} input
+ * @param {string|null} [root]
  * @returns {FileDiff[]|null}
  */
-export function toolDiffs(tool, input) {
+export function toolDiffs(tool, input, root = null) {
   if (!input || typeof input !== 'object') return null;
-  const path = String(input.file_path ?? input.path ?? '');
+  const base = root ?? (typeof input.cwd === 'string' ? input.cwd : null);
+  const path = relativePath(String(input.file_path ?? input.path ?? ''), base);
   switch (tool) {
     case 'Write':
       // the old content is not known here: a Write shows what the file will hold
@@ -107,7 +111,7 @@ export function toolDiffs(tool, input) {
       return [fileDiff(path, { lines, added, removed }, { numbered: false })];
     }
     case 'ApplyPatch':
-      return patchDiffs(input.changes);
+      return patchDiffs(input.changes, base);
     default:
       return null;
   }
@@ -161,19 +165,20 @@ export function parseUnifiedDiff(text) {
  * Codex's file changes (`fileChange` items, `ApplyPatch` approvals) as diffs: an added file's `diff`
  * is its content, a deleted one's its old content, an update's a unified diff.
  * @param {any} changes  [{path, kind, diff}]
+ * @param {string|null} [root]  the project's folder: paths under it are shown relative
  * @returns {FileDiff[]}
  */
-export function patchDiffs(changes) {
+export function patchDiffs(changes, root = null) {
   const list = Array.isArray(changes) ? changes : [];
   return list.filter((c) => c && typeof c === 'object').map((c) => {
     const { kind, movePath } = changeKind(c.kind);
-    const path = String(c.path ?? '');
+    const path = relativePath(String(c.path ?? ''), root);
     const diff = typeof c.diff === 'string' ? c.diff : '';
     if (kind === 'add') return fileDiff(path, diffLines('', diff), { numbered: true, note: 'new file' });
     if (kind === 'delete') return fileDiff(path, diffLines(diff, ''), { numbered: true, note: 'deleted' });
     const parsed = parseUnifiedDiff(diff);
     // a diff without hunk headers: show it as it is, unnumbered
     const d = parsed.lines.length || !diff ? parsed : diffLines('', diff);
-    return fileDiff(path, d, { numbered: parsed.lines.length > 0, note: movePath ? `moved to ${movePath}` : null });
+    return fileDiff(path, d, { numbered: parsed.lines.length > 0, note: movePath ? `moved to ${relativePath(movePath, root)}` : null });
   });
 }

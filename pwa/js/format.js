@@ -85,6 +85,20 @@ export function baseName(path) {
   return String(path).split('/').filter(Boolean).pop() ?? String(path);
 }
 
+/**
+ * A path as the user reads it in their project: relative to the project's folder when under it
+ * ("/home/me/app/src/a.js" under "/home/me/app" → "src/a.js"), else as given. Agents name files by
+ * absolute path, which on a phone is mostly the folder the user already knows.
+ * @param {string} path
+ * @param {string|null|undefined} root  the project's folder
+ */
+export function relativePath(path, root) {
+  const p = String(path ?? '');
+  const r = typeof root === 'string' ? root.replace(/\/+$/, '') : '';
+  if (!r || !p.startsWith(r + '/')) return p;
+  return p.slice(r.length + 1) || p;
+}
+
 /** @param {string} path */
 function shortPath(path) {
   const parts = String(path).split('/').filter(Boolean);

@@ -266,13 +266,15 @@ export const AGENT_PICKER = Object.freeze({
 });
 
 /**
- * "claude agent · server 0.1.0", or nothing before the server said which agent it runs.
- * @param {string|null} agent
+ * What the server offers: "claude agent · server 0.1.0", or with several "claude and codex agents ·
+ * server 0.1.0" (its default first); nothing before the server said which agents it runs.
+ * @param {string[]} agents
  * @param {string|null} serverVersion
  */
-export function sidebarFoot(agent, serverVersion) {
-  if (!agent) return '';
-  return `${agent} agent${serverVersion ? ` · server ${serverVersion}` : ''}`;
+export function sidebarFoot(agents, serverVersion) {
+  if (!agents.length) return '';
+  const names = agents.length === 1 ? `${agents[0]} agent` : `${agents.slice(0, -1).join(', ')} and ${agents[agents.length - 1]} agents`;
+  return `${names}${serverVersion ? ` · server ${serverVersion}` : ''}`;
 }
 
 /** The "Notify me" switch in the details sheet (controller/notify.js), and why it may be off. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentPicker, chosenAgent, defaultAgent, helloAgent, offeredAgents } from '../js/agent-choice.js';
+import { agentPicker, chosenAgent, defaultAgent, helloAgent, offeredAgents, welcomeAgents } from '../js/agent-choice.js';
 import { listRows } from '../js/conversation-list.js';
 import { agentName } from '../js/screen-text.js';
 
@@ -38,4 +38,20 @@ test("the list's rows carry each conversation's agent", () => {
   const rec = { id: 'a', title: 't', status: 'idle', created_at: 1, last_active_at: 2, agent: 'codex', pending_new: false };
   const rows = listRows([/** @type {any} */ (rec)], { queued: new Map(), drafts: new Set(), open: null, now: 3 });
   assert.equal(rows[0].agent, 'codex');
+});
+
+test('a device that remembered an agent the server no longer offers follows the welcome', () => {
+  // before /api/health answered, the remembered offer still had codex: the hello asks for it
+  assert.equal(helloAgent(['claude', 'codex'], null, 'codex'), 'codex');
+  // the server falls back to its default (with a notice in the log) instead of refusing the hello
+  const got = welcomeAgents({ type: 'welcome', agent: 'claude', agents: ['claude', 'demo'] });
+  assert.deepEqual(got, { offered: ['claude', 'demo'], fallback: 'claude', own: 'claude' });
+  // with the learnt offer, the next new conversation neither asks for codex nor shows it
+  assert.equal(helloAgent(got.offered, 'codex', 'codex'), 'claude');
+  assert.deepEqual(agentPicker({ agents: got.offered, picked: null, last: 'codex', pendingNew: true, hasMessages: false }).options.map((o) => o.id), ['claude', 'demo']);
+});
+
+test('an old welcome without agents still names the default', () => {
+  assert.deepEqual(welcomeAgents({ agent: 'demo' }), { offered: [], fallback: 'demo', own: 'demo' });
+  assert.deepEqual(welcomeAgents({}), { offered: [], fallback: null, own: null });
 });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffLines, toolDiffs, MAX_DIFF_LINES } from '../js/diff-model.js';
+import { diffLines, patchDiffs, toolDiffs, MAX_DIFF_LINES } from '../js/diff-model.js';
+import { relativePath } from '../js/format.js';
+import { toolView } from '../js/approvals.js';
 
 test('a unified diff of two texts: removed, added and context lines, numbered', () => {
   const d = diffLines('one\ntwo\nthree\n', 'one\n2\nthree\n');
@@ -37,4 +39,25 @@ test('a huge file is cut to what a phone can draw, and the rest is counted', () 
   assert.equal(w.lines.length, MAX_DIFF_LINES);
   assert.equal(w.hidden, 50);
   assert.equal(w.added, MAX_DIFF_LINES + 50);
+});
+
+test('paths under the project folder are shown relative to it', () => {
+  assert.equal(relativePath('/home/me/app/src/a.js', '/home/me/app'), 'src/a.js');
+  assert.equal(relativePath('/home/me/app/src/a.js', '/home/me/app/'), 'src/a.js', 'a trailing slash');
+  assert.equal(relativePath('/home/me/apps/a.js', '/home/me/app'), '/home/me/apps/a.js', 'a sibling folder that shares a prefix');
+  assert.equal(relativePath('/etc/hosts', '/home/me/app'), '/etc/hosts', 'outside: as given');
+  assert.equal(relativePath('/home/me/app', '/home/me/app'), '/home/me/app');
+  assert.equal(relativePath('a.js', null), 'a.js');
+  // claude's file tools and codex's patches alike
+  assert.equal(toolDiffs('Edit', { file_path: '/w/p/x.js', old_string: 'a', new_string: 'b' }, '/w/p')?.[0].path, 'x.js');
+  const changes = [{ path: '/w/p/docs/n.md', kind: 'add', diff: 'hi\n' }, { path: '/w/p/a.txt', kind: { type: 'update', move_path: '/w/p/b.txt' }, diff: '' }];
+  const [added, moved] = patchDiffs(changes, '/w/p');
+  assert.equal(added.path, 'docs/n.md');
+  assert.equal(moved.path, 'a.txt');
+  assert.equal(moved.note, 'moved to b.txt');
+  // an ApplyPatch approval carries its own cwd (the thread's folder) when the project is not known
+  const view = toolView('ApplyPatch', { changes, cwd: '/w/p' });
+  assert.equal(view.kind === 'diff' && view.files[0].path, 'docs/n.md');
+  const given = toolView('ApplyPatch', { changes, cwd: '/w/p' }, '/w');
+  assert.equal(given.kind === 'diff' && given.files[0].path, 'p/docs/n.md', 'the project folder wins');
 });

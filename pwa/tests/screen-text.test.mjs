@@ -58,7 +58,9 @@ test('the connection banner shows when the server stays away', () => {
 });
 
 test('the sidebar footer names the agent and the server version', () => {
-  assert.equal(sidebarFoot(null, '1.0'), '');
-  assert.equal(sidebarFoot('claude', null), 'claude agent');
-  assert.equal(sidebarFoot('claude', '0.1.0'), 'claude agent · server 0.1.0');
+  assert.equal(sidebarFoot([], '1.0'), '');
+  assert.equal(sidebarFoot(['claude'], null), 'claude agent');
+  assert.equal(sidebarFoot(['claude'], '0.1.0'), 'claude agent · server 0.1.0');
+  assert.equal(sidebarFoot(['claude', 'codex'], '0.1.0'), 'claude and codex agents · server 0.1.0', 'every agent offered, the default first');
+  assert.equal(sidebarFoot(['codex', 'claude', 'demo'], null), 'codex, claude and demo agents');
 });

@@ -99,6 +99,7 @@ class Agent(abc.ABC):
     """An agent CLI. Turns of one conversation never overlap; turns of different ones may."""
 
     name: str = ""
+    title: str = ""  # how people call it ("Codex"), in the server's notices; the name when empty
 
     @abc.abstractmethod
     async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> TurnResult:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swe_swe import claude_home
+from swe_swe.agents import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool
@@ -55,6 +56,7 @@ def _hide_session_missing(event: dict[str, Any]) -> bool:
 
 class ClaudeAgent(Agent):
     name = "claude"
+    title = "Claude"
 
     def __init__(self, config: Config, claude_bin: str, running: RunningAgents, env: dict[str, str] | None = None) -> None:
         self.config = config
@@ -127,7 +129,7 @@ class ClaudeAgent(Agent):
         return self.vault.restore(session_id, path) and self.validator.check(path) is TranscriptState.RESUMABLE
 
     async def fallback_launch(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> Launch:
-        recap = await asyncio.to_thread(build_recap, sink.history(before_seq=turn.message_seq), RECAP_CHARS)
+        recap = await asyncio.to_thread(build_recap, sink.history(before_seq=turn.message_seq), read_claude_event, RECAP_CHARS)
         new_id = str(uuid.uuid4())
         sink.recovery(conversation.agent_session_id, SessionStep.FALLBACK, "new_session", f"recap {len(recap)} chars")
         sink.lost_agent_session(conversation.agent_session_id)

@@ -28,9 +28,9 @@ from swe_swe.agents.jsonrpc import JsonRpcError, ProcessEnded
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
-from swe_swe.claude_home import is_session_id
 from swe_swe.config import Config
-from swe_swe.recap import build_recap, shorten
+from swe_swe.recap import RecapTurn, build_recap, shorten
+from swe_swe.session_ids import is_session_id
 from swe_swe.transcripts import TranscriptState
 from swe_swe.vault import Vault
 
@@ -50,6 +50,11 @@ class Launch:
     @property
     def resume(self) -> bool:
         return self.thread_id is not None
+
+
+def read_codex_event(turn: RecapTurn, data: Mapping[str, Any]) -> None:
+    """The recap's reader of codex's logged notifications (swe_swe/recap.py knows no agent's events)."""
+    turn.answer_parts.extend(recap_parts(data))
 
 
 def recap_parts(data: Mapping[str, Any]) -> list[str]:
@@ -73,6 +78,7 @@ def recap_parts(data: Mapping[str, Any]) -> list[str]:
 
 class CodexAgent(Agent):
     name = "codex"
+    title = "Codex"
 
     def __init__(self, config: Config, codex_bin: str, running: RunningAgents, env: dict[str, str] | None = None) -> None:
         self.config = config
@@ -109,7 +115,7 @@ class CodexAgent(Agent):
         return self.rollouts.restore(thread_id) and path is not None and self.validator.check(path) is TranscriptState.RESUMABLE
 
     def fallback_launch(self, conversation: ConversationRef, thread_id: str | None, turn: Turn, sink: TurnSink) -> Launch:
-        recap = build_recap(sink.history(before_seq=turn.message_seq), RECAP_CHARS, recap_parts)
+        recap = build_recap(sink.history(before_seq=turn.message_seq), read_codex_event, RECAP_CHARS)
         sink.recovery(thread_id, SessionStep.FALLBACK, "new_session", f"recap {len(recap)} chars")
         sink.lost_agent_session(thread_id)
         sink.agent_session_changed(None)
@@ -178,7 +184,7 @@ class CodexAgent(Agent):
         await self.close(conversation.id)
         workdir = conversation.workdir or self.config.workdir
         process = await AgentProcess.spawn([self.codex_bin, "app-server"], workdir, self.env, self.running)
-        session = CodexSession(process)
+        session = CodexSession(process, str(workdir))
         self._sessions[conversation.id] = session
         sink.process_started(process.pid)
         policy = codex_approvals.policy_for(conversation.permission_mode)

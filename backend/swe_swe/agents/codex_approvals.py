@@ -110,11 +110,17 @@ def patch_changes(item: dict[str, Any] | None) -> list[dict[str, Any]]:
     return shown
 
 
-def file_change_request(request_id: int | str, params: dict[str, Any], item: dict[str, Any] | None) -> ToolRequest:
+def file_change_request(
+    request_id: int | str, params: dict[str, Any], item: dict[str, Any] | None, cwd: str | None = None
+) -> ToolRequest:
     """The diff comes from the item codex announced just before it asked (`item/started`). "Allow always"
-    offers what Claude offers for edits: accepting edits from now on (mode acceptEdits)."""
+    offers what Claude offers for edits: accepting edits from now on (mode acceptEdits). Codex names
+    files by absolute path; `cwd` (the thread's folder, as a command's request has it) lets a phone
+    show them relative to it."""
     reason = params.get("reason") if isinstance(params.get("reason"), str) else None
     tool_input: dict[str, Any] = {"changes": patch_changes(item)}
+    if cwd:
+        tool_input["cwd"] = cwd
     if reason:
         tool_input["description"] = reason
     suggestions = [{"type": "setMode", "mode": "acceptEdits"}]

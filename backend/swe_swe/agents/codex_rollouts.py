@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from swe_swe.claude_home import is_session_id
+from swe_swe.session_ids import is_session_id
 from swe_swe.transcripts import TranscriptValidator
 from swe_swe.vault import Vault
 

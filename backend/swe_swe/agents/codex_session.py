@@ -67,8 +67,9 @@ class TurnEnd:
 
 
 class CodexSession:
-    def __init__(self, process: AgentProcess) -> None:
+    def __init__(self, process: AgentProcess, cwd: str | None = None) -> None:
         self.process = process
+        self.cwd = cwd  # the thread's folder: file-change approvals carry it (codex's own request does not)
         self.rpc = JsonRpcConnection(process, self._on_notification, self._on_request)
         self.thread_id: str | None = None
         self.turn: ActiveTurn | None = None
@@ -200,7 +201,7 @@ class CodexSession:
         if method == codex_approvals.COMMAND_APPROVAL:
             request = codex_approvals.command_request(request_id, params)
         else:
-            request = codex_approvals.file_change_request(request_id, params, turn.items.get(str(params.get("itemId"))))
+            request = codex_approvals.file_change_request(request_id, params, turn.items.get(str(params.get("itemId"))), self.cwd)
         rpc = self.rpc
 
         async def respond(response: dict[str, Any]) -> bool:

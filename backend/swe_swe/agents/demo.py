@@ -14,6 +14,7 @@ from swe_swe.agents.stream_json import StreamJsonPool
 
 class DemoAgent(Agent):
     name = "demo"
+    title = "Demo"
 
     def __init__(self, workdir: Path, idle_seconds: float, stop_grace: float, running: RunningAgents, delay: float = 1.0) -> None:
         self.workdir = workdir

@@ -56,6 +56,15 @@ export function agentOf(c) {
   return c.record.agent ?? app.agent;
 }
 
+/**
+ * The agents the server offers, its default first (the sidebar's footer); before it said, the default
+ * it named, if any.
+ * @returns {string[]}
+ */
+export function offeredList() {
+  return picks.agents.length ? [...picks.agents] : app.agent ? [app.agent] : [];
+}
+
 /** Whether the list names each conversation's agent: when the server offers several. */
 export function showsAgents() {
   return picks.agents.length > 1;

@@ -9,6 +9,7 @@ import { renderApprovalCard } from '../ui/approval-card.js';
 import { clear } from '../ui/dom.js';
 import { app } from './state.js';
 import { els } from './elements.js';
+import { projectFolder } from './project-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 /** @typedef {import('../view-model.js').ApprovalItem} ApprovalItem */
@@ -80,10 +81,11 @@ export function renderApprovals(c) {
   }
   const d = draftFor(a.approval_id);
   const answer = answerShown(c, a.approval_id);
-  const key = JSON.stringify([c.id, a.approval_id, answer, d.denyOpen, Object.entries(d.picks).map(([q, p]) => [q, p.chosen]), pending.length]);
+  const root = projectFolder(c);
+  const key = JSON.stringify([c.id, a.approval_id, answer, d.denyOpen, Object.entries(d.picks).map(([q, p]) => [q, p.chosen]), pending.length, root]);
   if (key === dockKey) return false;
   dockKey = key;
-  const card = renderApprovalCard(a, { answer, denyOpen: d.denyOpen, reason: d.reason, picks: d.picks, complete: questionAnswers(a, d).complete, waiting: pending.length });
+  const card = renderApprovalCard(a, { answer, denyOpen: d.denyOpen, reason: d.reason, picks: d.picks, complete: questionAnswers(a, d).complete, waiting: pending.length, root });
   clear(els.approvalDock);
   els.approvalDock.appendChild(card);
   els.approvalDock.hidden = false;

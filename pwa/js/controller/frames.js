@@ -5,6 +5,7 @@
 import * as db from '../db.js';
 import * as ob from '../outbox.js';
 import { ConversationModel } from '../view-model.js';
+import { welcomeAgents } from '../agent-choice.js';
 import { NOTICE } from '../screen-text.js';
 import { requestBackgroundSync } from '../sw-client.js';
 import { app, current, tabs } from './state.js';
@@ -63,10 +64,12 @@ async function handleFrame(c, frame) {
 
 /** @param {Current} c @param {any} frame */
 async function onWelcome(c, frame) {
-  // the server's default agent (listed first); the conversation's own is its record's
-  app.agent = (Array.isArray(frame.agents) && typeof frame.agents[0] === 'string' ? frame.agents[0] : frame.agent) ?? app.agent;
-  learnAgents(frame.agents);
-  if (c.pendingNew) rememberAgent(frame.agent);
+  // the server's default agent (listed first); the conversation's own is its record's, taken from the
+  // welcome (a pick the server no longer offers came back as its default, with a notice in the log)
+  const agents = welcomeAgents(frame);
+  app.agent = agents.fallback ?? app.agent;
+  learnAgents(agents.offered);
+  if (c.pendingNew) rememberAgent(agents.own);
   app.pingIntervalMs = frame.ping_interval_ms ?? null;
   c.inFlight.clear();
   c.awaiting = [];
@@ -81,7 +84,7 @@ async function onWelcome(c, frame) {
   const modes = Array.isArray(frame.permission_modes) ? frame.permission_modes.filter((/** @type {any} */ m) => typeof m === 'string') : null;
   c.welcome = { head_seq: frame.head_seq, status: frame.status, permission_mode: mode };
   c.model.setStatus(frame.status);
-  const patch = { status: frame.status, head_seq: frame.head_seq, agent: frame.agent, ...(mode ? { permission_mode: mode } : {}), ...(modes ? { permission_modes: modes } : {}) };
+  const patch = { status: frame.status, head_seq: frame.head_seq, agent: agents.own ?? c.record.agent, ...(mode ? { permission_mode: mode } : {}), ...(typeof frame.project_id === 'string' && frame.project_id ? { project_id: frame.project_id } : {}), ...(modes ? { permission_modes: modes } : {}) };
   c.record = { ...c.record, ...patch };
   app.records.set(c.id, c.record);
   db.patchConversation(c.id, patch).catch(() => {});

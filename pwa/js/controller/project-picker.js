@@ -4,7 +4,7 @@
 
 import * as api from '../api.js';
 import * as db from '../db.js';
-import { defaultProjectId, inProject, projectLabel } from '../projects.js';
+import { defaultProjectId, inProject, projectLabel, projectOf } from '../projects.js';
 import { PROJECT_WORDS } from '../screen-text.js';
 import { app, current } from './state.js';
 import { $ } from './elements.js';
@@ -32,6 +32,17 @@ export function projectForNew() {
   const c = current();
   if (!c?.pendingNew) return undefined;
   return c.record.project_id ?? defaultProjectId(projectState.projects, projectState) ?? undefined;
+}
+
+/**
+ * The folder of the open conversation's project, once the server listed its projects: file paths
+ * under it are shown relative to it (agents name them by absolute path, long on a phone).
+ * @param {import('./state.js').Current} c
+ * @returns {string|null}
+ */
+export function projectFolder(c) {
+  const id = c.pendingNew ? projectForNew() : c.record.project_id;
+  return projectOf(projectState.projects, id)?.path || null;
 }
 
 /** @param {{project_id?: string|null}} record */

@@ -13,8 +13,8 @@ import { app, current, listedConversations } from './state.js';
 import { els } from './elements.js';
 import { conn } from './socket.js';
 import { renderApprovals, renderMode } from './approval-dock.js';
-import { agentOf, renderAgentChoice, showsAgents } from './agent-picker.js';
-import { keptByFilter, projectForNew, renderProjects, rowProjectLabel } from './project-picker.js';
+import { agentOf, offeredList, renderAgentChoice, showsAgents } from './agent-picker.js';
+import { keptByFilter, projectFolder, projectForNew, renderProjects, rowProjectLabel } from './project-picker.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -45,6 +45,7 @@ export function render() {
   if (!c) return;
   const changes = c.model.takeChanges();
   view.setConnected(c.model, conn.connected);
+  view.setRoot(c.model, projectFolder(c));
   view.update(c.model, changes);
   renderPending(c);
   renderHeader();
@@ -130,7 +131,7 @@ export function renderList() {
   const rows = listRows(listed, { queued: app.queued, drafts: app.drafts, open, now: Date.now() })
     .map((row) => ({ ...row, project: rowProjectLabel(app.records.get(row.id)?.project_id ?? (row.id === c?.id ? projectForNew() : null)) }));
   renderConversationList(els.convList, rows, c?.id ?? null, Date.now(), { showAgents: showsAgents() });
-  els.sidebarFoot.textContent = sidebarFoot(app.agent, app.serverVersion);
+  els.sidebarFoot.textContent = sidebarFoot(offeredList(), app.serverVersion);
 }
 
 /** Re-render what changes with the clock alone: "reconnecting in N s", queued messages expiring. */

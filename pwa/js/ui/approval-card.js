@@ -16,6 +16,7 @@ import { APPROVAL, answerPending, approvalHeading, approvalRecord } from '../scr
  * @property {import('../approvals.js').Picks} picks
  * @property {boolean} complete   every question has an answer
  * @property {number} waiting     approvals waiting in all (this one first)
+ * @property {string|null} [root]  the project's folder: file paths under it are shown relative
  */
 
 /**
@@ -25,7 +26,7 @@ import { APPROVAL, answerPending, approvalHeading, approvalRecord } from '../scr
  */
 export function renderApprovalCard(a, s) {
   const id = a.approval_id;
-  const view = toolView(a.tool, a.input);
+  const view = toolView(a.tool, a.input, s.root ?? null);
   const body = a.approval_kind === 'question'
     ? questionForm(a, s)
     : a.approval_kind === 'plan'

@@ -16,7 +16,8 @@ export class ConversationView {
     this.els = els;
     /** @type {Map<string, {rev: number, el: HTMLElement}>} */
     this.rendered = new Map();
-    this.ctx = { connected: false };
+    /** @type {{connected: boolean, root: string|null}} */
+    this.ctx = { connected: false, root: null };
     this.stickToBottom = true;
     /** @type {LiveMarkdownView|null} the streaming reply, parsed incrementally */
     this.liveView = null;
@@ -115,9 +116,29 @@ export class ConversationView {
    */
   setConnected(model, connected) {
     if (this.ctx.connected === connected) return;
-    this.ctx = { connected };
+    this.ctx = { ...this.ctx, connected };
+    this.redraw(model, (item) => item.kind === 'session' && item.actionable);
+  }
+
+  /**
+   * The project's folder, for file paths shown relative to it: tool items are redrawn when it changes
+   * (it is learnt after the log may have been drawn).
+   * @param {import('../view-model.js').ConversationModel} model
+   * @param {string|null} root
+   */
+  setRoot(model, root) {
+    if (this.ctx.root === root) return;
+    this.ctx = { ...this.ctx, root };
+    this.redraw(model, (item) => item.kind === 'tool');
+  }
+
+  /**
+   * @param {import('../view-model.js').ConversationModel} model
+   * @param {(item: import('../view-model.js').ViewItem) => boolean} which
+   */
+  redraw(model, which) {
     for (const item of model.items) {
-      if (item.kind !== 'session' || !item.actionable) continue;
+      if (!which(item)) continue;
       const known = this.rendered.get(item.key);
       if (!known) continue;
       const el = renderItem(item, this.ctx);

@@ -11,7 +11,7 @@ const RESULT_PREVIEW_CHARS = 4000;
 
 /**
  * @param {import('../view-model.js').ViewItem} item
- * @param {{connected: boolean}} ctx
+ * @param {{connected: boolean, root?: string|null}} ctx  root: the project's folder (paths shown relative)
  * @returns {HTMLElement}
  */
 export function renderItem(item, ctx) {
@@ -27,7 +27,7 @@ export function renderItem(item, ctx) {
       return h('li', { ...base, class: 'thinking' },
         h('details', null, h('summary', null, 'Thinking'), h('div', { class: 'md' }, renderMarkdown(item.text))));
     case 'tool':
-      return renderTool(item, base);
+      return renderTool(item, base, ctx.root ?? null);
     case 'result':
       return h('li', { ...base, class: `result ${item.ok ? 'ok' : 'err'}`, role: item.ok ? null : 'alert' },
         h('div', { class: 'result-line' }, icon(item.ok ? 'check' : 'alert'), h('span', { text: item.line }), h('time', { text: formatClock(item.ts) })),
@@ -71,9 +71,10 @@ const OPEN_DIFF_LINES = 12;
  * checklist (TodoWrite) is always open; Bash says its exit status.
  * @param {import('../view-model.js').ToolItem} item
  * @param {Record<string, string>} base
+ * @param {string|null} root  the project's folder
  */
-function renderTool(item, base) {
-  const view = toolView(item.name, item.input);
+function renderTool(item, base, root) {
+  const view = toolView(item.name, item.input, root);
   if (view.kind === 'todos') {
     const done = view.todos.filter((t) => t.status === 'completed').length;
     return h('li', { ...base, class: 'tool todos' },

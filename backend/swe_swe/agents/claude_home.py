@@ -9,12 +9,12 @@ found" for a transcript that exists.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from swe_swe.session_ids import is_session_id
+
 MAX_PROJECT_DIR_CHARS = 200
-_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -63,11 +63,6 @@ def encode_project_dir(cwd: str) -> str:
     if len(encoded) <= MAX_PROJECT_DIR_CHARS:
         return encoded
     return f"{encoded[:MAX_PROJECT_DIR_CHARS]}-{base36(abs(java_string_hash(cwd)))}"
-
-
-def is_session_id(value: str) -> bool:
-    """A canonical lowercase UUID; anything else never reaches a path (it could hold `/` or `..`)."""
-    return isinstance(value, str) and _SESSION_ID.fullmatch(value) is not None
 
 
 def project_dir(config: Path, cwd: Path) -> Path:

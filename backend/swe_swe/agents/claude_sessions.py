@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swe_swe.claude_home import is_session_id
+from swe_swe.agents import claude_home
+from swe_swe.session_ids import is_session_id
 from swe_swe.transcripts import FileIdentity, is_message_line
 
 TITLE_CHARS = 80
@@ -96,6 +97,10 @@ class SessionLister:
         self._cache: OrderedDict[str, tuple[FileIdentity, SessionSummary | None]] = OrderedDict()
         self._limit = cache_entries
         self._lock = threading.Lock()
+
+    def for_project(self, project: Path) -> list[SessionSummary]:
+        """The transcripts Claude keeps for a project folder (where `claude --resume` run there looks)."""
+        return self.list(claude_home.project_dir(claude_home.config_dir(os.environ), project))
 
     def list(self, folder: Path) -> list[SessionSummary]:
         try:
