@@ -9,12 +9,12 @@ found" for a transcript that exists.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from swe_swe.ids import is_uuid
+
 MAX_PROJECT_DIR_CHARS = 200
-_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -65,11 +65,6 @@ def encode_project_dir(cwd: str) -> str:
     return f"{encoded[:MAX_PROJECT_DIR_CHARS]}-{base36(abs(java_string_hash(cwd)))}"
 
 
-def is_session_id(value: str) -> bool:
-    """A canonical lowercase UUID; anything else never reaches a path (it could hold `/` or `..`)."""
-    return isinstance(value, str) and _SESSION_ID.fullmatch(value) is not None
-
-
 def project_dir(config: Path, cwd: Path) -> Path:
     """The CLI resolves symlinks in its cwd before encoding it, so we must too."""
     return config / "projects" / encode_project_dir(os.path.realpath(cwd))
@@ -77,6 +72,6 @@ def project_dir(config: Path, cwd: Path) -> Path:
 
 def transcript_path(config: Path, cwd: Path, session_id: str) -> Path:
     """Where `claude --resume <session_id>` started in `cwd` will look for the session."""
-    if not is_session_id(session_id):
+    if not is_uuid(session_id):
         raise ValueError("not a session id")
     return project_dir(config, cwd) / f"{session_id}.jsonl"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swe_swe.claude_home import is_session_id
+from swe_swe.ids import is_uuid
 from swe_swe.transcripts import FileIdentity, is_message_line
 
 TITLE_CHARS = 80
@@ -104,7 +104,7 @@ class SessionLister:
             return []
         found: list[SessionSummary] = []
         for entry in entries:
-            if not entry.name.endswith(".jsonl") or not is_session_id(entry.name[: -len(".jsonl")]):
+            if not entry.name.endswith(".jsonl") or not is_uuid(entry.name[: -len(".jsonl")]):
                 continue
             try:
                 st = entry.stat()
