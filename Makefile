@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install run test test-deps unit node-test e2e chaos bench lint clean
+.PHONY: install run test test-deps unit node-test e2e chaos fuzz bench lint clean
 
 install: $(VENV)/.installed
 
@@ -33,10 +33,15 @@ node-test:
 e2e: test-deps
 	$(PYTEST) e2e -q -p no:cacheprovider
 
-## chaos: the long profile of the chaos run and of the resilience suite (30 s offline spells), and an approval answered after 10 minutes; prints the seed
+## chaos: the long profile of the chaos run and of the resilience suite (30 s offline spells), 100 kill -9s of the server (R2), and an approval answered after 10 minutes; prints the seeds (SWE_SWE_CHAOS_SEED replays one)
 chaos: test-deps
+	SWE_SWE_CHAOS_KILLS=100 $(PYTEST) backend/tests/test_chaos_kill.py -q -s -p no:cacheprovider
 	SWE_SWE_CHAOS_PROFILE=long $(PYTEST) e2e -q -s -p no:cacheprovider -k "chaos or resilience"
 	SWE_SWE_SLOW=1 $(PYTEST) backend/tests/test_approvals_slow.py -q
+
+## fuzz: 10,000+ seeded hostile WebSocket frames and HTTP requests against a real server (FUZZ_ARGS="--seed N" replays one)
+fuzz: install
+	$(PY) backend/tests/fuzz_server.py --cases 10000 $(FUZZ_ARGS)
 
 bench: test-deps
 	$(PY) bench/run.py

@@ -11,6 +11,7 @@ from sanic.response import HTTPResponse
 
 from swe_swe import __version__, protocol
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
+from swe_swe.ids import canonical_uuid
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
 api = Blueprint("api", url_prefix="/api")
@@ -70,9 +71,10 @@ def _int_arg(request: Request, name: str, default: int) -> int:
 
 
 def _conversation_id(raw: str) -> str:
-    if not protocol.is_uuid(raw):
+    conversation_id = canonical_uuid(raw)
+    if conversation_id is None:
         raise ProtocolError(ErrorCode.NOT_FOUND, "This conversation does not exist on this server.")
-    return raw.lower()
+    return conversation_id
 
 
 @api.get("/health")

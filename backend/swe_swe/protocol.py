@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +9,7 @@ import orjson
 
 from swe_swe import user_texts
 from swe_swe.errors import ErrorCode, ProtocolError
+from swe_swe.ids import canonical_uuid
 
 PROTOCOL_VERSION = 1
 
@@ -80,15 +80,6 @@ MAX_DENY_MESSAGE_CHARS = 2000
 MAX_ANSWERS_BYTES = 64 * 1024
 
 
-def is_uuid(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        return str(uuid.UUID(value)) == value.lower()
-    except ValueError:
-        return False
-
-
 def _bad(message: str) -> ProtocolError:
     return ProtocolError(ErrorCode.BAD_FRAME, message)
 
@@ -104,9 +95,10 @@ def _optional_uuid(obj: dict[str, Any], name: str) -> str | None:
     value = obj.get(name)
     if value is None:
         return None
-    if not is_uuid(value):
+    canonical = canonical_uuid(value)
+    if canonical is None:
         raise _bad(f"'{name}' must be a UUID or null")
-    return value.lower()
+    return canonical
 
 
 def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
@@ -123,16 +115,17 @@ def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
 
 
 def _client_msg_id(obj: dict[str, Any]) -> str:
-    client_msg_id = obj.get("client_msg_id")
-    if not is_uuid(client_msg_id):
+    client_msg_id = canonical_uuid(obj.get("client_msg_id"))
+    if client_msg_id is None:
         raise _bad("'client_msg_id' must be a UUID")
-    return client_msg_id.lower()
+    return client_msg_id
 
 
 def parse_approval_fields(obj: dict[str, Any], approval_id: Any) -> Approve:
     """The `approve` rules, shared with `POST /api/conversations/{id}/approvals/{approval_id}`."""
     client_msg_id = _client_msg_id(obj)
-    if not is_uuid(approval_id):
+    canonical_approval_id = canonical_uuid(approval_id)
+    if canonical_approval_id is None:
         raise ProtocolError(ErrorCode.NOT_FOUND, user_texts.APPROVAL_NOT_FOUND, client_msg_id)
     decision = obj.get("decision")
     if decision not in DECISIONS:
@@ -143,7 +136,7 @@ def parse_approval_fields(obj: dict[str, Any], approval_id: Any) -> Approve:
     answers = obj.get("answers")
     if answers is not None and not _valid_answers(answers):
         raise ProtocolError(ErrorCode.BAD_FRAME, "'answers' must map each question to a label or a list of labels", client_msg_id)
-    return Approve(client_msg_id, approval_id.lower(), decision, message or None, answers)
+    return Approve(client_msg_id, canonical_approval_id, decision, message or None, answers)
 
 
 def _valid_answers(answers: Any) -> bool:
@@ -166,9 +159,7 @@ def peek_client_msg_id(raw: str | bytes) -> str | None:
         return None
     if not isinstance(obj, dict) or obj.get("type") not in ("send", "approve", "set_mode"):
         return None
-    if not is_uuid(obj.get("client_msg_id")):
-        return None
-    return obj["client_msg_id"].lower()
+    return canonical_uuid(obj.get("client_msg_id"))
 
 
 def decode_json_object(raw: str | bytes) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 from swe_swe import protocol
 from swe_swe.agents.base import Agent, CancelReason, ConversationRef, Respond, RunOutcome, ToolRequest, Turn, TurnResult
 from swe_swe.approvals import Approvals
+from swe_swe.errors import StorageUnavailable
 from swe_swe.hub import Hub
 from swe_swe.projects import Projects
 from swe_swe.store import Conversation, Store
@@ -23,6 +24,8 @@ HISTORY_EVENTS = 2000
 # said whenever a turn is cut off by a stop of the server, graceful (SIGTERM) or not (a crash, kill -9)
 PROJECT_GONE = "This conversation's project folder is no longer served by this server, so the agent cannot work in it. Start the server with that folder, or start a new conversation."
 INTERRUPTED_NOTICE = "The server restarted while the agent was working, so that turn was cut off. Send it again to retry."
+STORAGE_LOST_NOTICE = "The server's disk was full (or its database busy) during this turn, so {count} of the agent's updates could not be saved and are missing here. The agent's own work is not undone."
+STORAGE_RETRY_SECONDS = 1.0
 
 
 def conversation_ref(conversation: Conversation, projects: Projects | None = None) -> ConversationRef:
@@ -45,9 +48,19 @@ class RunSink:
         self.conversation_id = conversation_id
         self.run_id = run_id
         self.started = False
+        self.during_turn = False  # while the agent works, an update that cannot be stored is dropped, not raised
+        self.unsaved = 0
 
     def log(self, kind: str, data: dict[str, Any]) -> None:
-        self.runner.hub.append(self.conversation_id, kind, data)
+        try:
+            self.runner.hub.append(self.conversation_id, kind, data)
+        except StorageUnavailable:
+            if not self.during_turn:
+                raise
+            # never sent unstored (I2); counted, and told once storage is back (TurnRunner._finish_stored)
+            self.unsaved += 1
+            if self.unsaved == 1:
+                log.warning("conversation %s: storage unavailable mid-turn; the turn's updates are dropped", self.conversation_id)
 
     def partial(self, data: dict[str, Any]) -> None:
         self.runner.hub.publish_frame(self.conversation_id, protocol.encode({"type": "partial", "data": data}))
@@ -134,6 +147,7 @@ class TurnRunner:
                 sink.log("notice", {"level": "error", "text": PROJECT_GONE})
                 result = TurnResult(RunOutcome.ERROR, None)
             else:
+                sink.during_turn = True
                 result = await self.agent.run_turn(ref, Turn(seq, text), sink)
         except asyncio.CancelledError:
             result = TurnResult(RunOutcome.INTERRUPTED, None)
@@ -144,8 +158,21 @@ class TurnRunner:
             sink.log("notice", {"level": "error", "text": "The agent failed unexpectedly. Send your message again to retry."})
             result = TurnResult(RunOutcome.ERROR, None)
         finally:
+            sink.during_turn = False
             self._running.discard(conversation_id)
-        self._finish(sink, run.id, result)
+        await self._finish_stored(sink, run.id, result)
+
+    async def _finish_stored(self, sink: RunSink, run_id: int, result: TurnResult) -> None:
+        """End the run once storage takes writes again, so that it never stays open; then say what was lost."""
+        while True:
+            try:
+                self.store.finish_run(run_id, result.outcome.value, result.exit_code)
+                break
+            except StorageUnavailable:
+                await asyncio.sleep(STORAGE_RETRY_SECONDS)
+        if sink.unsaved:
+            sink.log("notice", {"level": "warning", "text": STORAGE_LOST_NOTICE.format(count=sink.unsaved)})
+        self._finish(sink, run_id, result)
 
     def _finish(self, sink: RunSink, run_id: int, result: TurnResult) -> None:
         sink.run_started(resumed=False)

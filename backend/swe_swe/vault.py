@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .session_ids import is_session_id
+from .ids import is_uuid
 from .transcripts import TranscriptState, TranscriptValidator
 
 CHUNK_BYTES = 1024 * 1024
@@ -40,7 +40,7 @@ STATE_SUFFIX = ".state"
 
 
 def _require_session_id(session_id: str) -> None:
-    if not is_session_id(session_id):
+    if not is_uuid(session_id):
         raise ValueError("not a session id")
 
 

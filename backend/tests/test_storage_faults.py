@@ -183,3 +183,41 @@ def test_only_storage_failures_become_storage_unavailable(tmp_path: Path) -> Non
     other.execute("ROLLBACK")
     store.create_conversation("demo")
     assert counted == [1]
+
+
+def test_a_disk_filling_mid_turn_ends_the_turn_cleanly_and_says_so_when_space_returns(tmp_path: Path) -> None:
+    """The turn's events cannot be stored while the disk is full: they are dropped (never sent unstored),
+    the turn still ends (`run_finished`, no run left open, nothing stuck pending), and once space
+    returns a notice says what was lost. No traceback."""
+    with small_disk(tmp_path / "disk") as disk:
+        server = ServerProcess(data_dir=disk / "data", log_dir=tmp_path, env={"SWE_SWE_DEMO_DELAY": "1.5"}).start()
+        db = disk / "data" / "swe-swe.sqlite3"
+
+        async def scenario() -> str:
+            client = await Client.connect(server.ws_url)
+            cid = (await client.hello())["conversation_id"]
+            first = await client.send_message("a turn the disk fills under")
+            await acked(client, first)
+            await client.wait_event(lambda e: e["kind"] == "run_started")
+            filler = fill(disk)
+            await asyncio.sleep(4)  # the agent finishes its turn meanwhile; nothing of it can be stored
+            filler.unlink()
+            finished = await client.wait_event(run_finished, timeout=15)
+            assert finished["data"]["outcome"] == "ok"
+            notice = await client.wait_event(lambda e: e["kind"] == "notice" and "disk" in e["data"]["text"], timeout=5)
+            assert notice["data"]["level"] == "warning"
+            second = await client.send_message("after the disk is back")
+            await acked(client, second)
+            await client.wait_event(lambda e: run_finished(e) and e["seq"] > finished["seq"])
+            await client.close()
+            return cid
+
+        try:
+            cid = asyncio.run(scenario())
+            check_log(server, db, cid, ["a turn the disk fills under", "after the disk is back"])
+            with sqlite3.connect(db) as con:
+                assert con.execute("SELECT COUNT(*) FROM agentrun WHERE ended_at IS NULL").fetchone()[0] == 0
+        finally:
+            server.terminate()
+        log = server.log_path.read_text() if server.log_path else ""
+        assert "Traceback" not in log, log[-3000:]

@@ -10,6 +10,8 @@ export const HANDSHAKE_TIMEOUT_MS = 10000;
 /** A socket that does not open in this time is dead. */
 export const CONNECT_TIMEOUT_MS = 10000;
 const DEFAULT_PING_INTERVAL_MS = 30000;
+/** The close code the app sends when it drops a socket itself (docs/protocol.md, "Close codes"). */
+export const CLOSE_CLIENT_CLOSING = 4000;
 
 /**
  * How long to wait for a pong (or any frame) after our ping: about one ping interval, within 2–8 s.
@@ -146,7 +148,7 @@ export class Connection {
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     try {
-      if (ws.readyState === 0 || ws.readyState === 1) ws.close(4000, 'client closing');
+      if (ws.readyState === 0 || ws.readyState === 1) ws.close(CLOSE_CLIENT_CLOSING, 'client closing');
     } catch {
       /* already closed */
     }

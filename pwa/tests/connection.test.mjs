@@ -1,7 +1,8 @@
 // The WebSocket driver against a fake socket and a fake clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Connection, pongTimeoutFor, CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from '../js/connection.js';
+import { Connection, pongTimeoutFor, CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS, CLOSE_CLIENT_CLOSING } from '../js/connection.js';
+import { readFileSync } from 'node:fs';
 
 function harness({ online = true, checkAuth, hello = () => ({ conversation_id: 'c1', last_seq: 7 }) } = {}) {
   let now = 1_000_000;
@@ -106,7 +107,7 @@ test('the client pings every ping interval; a missing pong ends the socket', () 
   // no answer this time (half-open link): dead after the pong timeout, and a new socket at once
   const before = h.sockets.length;
   h.advance(pongTimeoutFor(1000) + 10);
-  assert.equal(ws.closedWith, 4000);
+  assert.equal(ws.closedWith, CLOSE_CLIENT_CLOSING);
   assert.equal(h.sockets.length, before + 1);
   assert.equal(h.conn.state.phase, 'connecting');
 });
@@ -185,4 +186,10 @@ test('pong timeout scales with the ping interval within 2–8 s', () => {
   assert.equal(pongTimeoutFor(1000), 2000);
   assert.equal(pongTimeoutFor(5000), 5000);
   assert.equal(pongTimeoutFor(30000), 8000);
+});
+
+test('close codes are named, never bare numbers (issue 13)', () => {
+  assert.equal(CLOSE_CLIENT_CLOSING, 4000);
+  const source = readFileSync(new URL('../js/connection.js', import.meta.url), 'utf8');
+  assert.doesNotMatch(source, /\.close\(\s*\d/);
 });

@@ -24,6 +24,7 @@ from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool
 from swe_swe.config import Config
+from swe_swe.ids import is_uuid
 from swe_swe.recap import build_recap
 from swe_swe.transcripts import TranscriptState, TranscriptValidator, wait_for_uuid
 from swe_swe.vault import Vault
@@ -86,7 +87,7 @@ class ClaudeAgent(Agent):
         return found
 
     def transcript(self, session_id: str, workdir: Path | None = None) -> Path:
-        if not claude_home.is_session_id(session_id):
+        if not is_uuid(session_id):
             raise ValueError("not a session id")
         return self.project_dir_of(workdir) / f"{session_id}.jsonl"
 
@@ -110,7 +111,7 @@ class ClaudeAgent(Agent):
     async def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink, workdir: Path | None = None) -> bool | None:
         """Can the CLI resume `session_id` now? False: it is right there; True: it was just restored
         from the vault; None: it is gone everywhere. File work runs in a worker thread (issue 15)."""
-        if not claude_home.is_session_id(session_id):
+        if not is_uuid(session_id):
             sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
             return None
         path = self.transcript(session_id, workdir)
@@ -211,7 +212,7 @@ class ClaudeAgent(Agent):
     # vault
 
     def _start_vault_save(self, conversation_id: str, session_id: str | None, last_uuid: str | None, workdir: Path | None) -> None:
-        if not session_id or not claude_home.is_session_id(session_id):
+        if not session_id or not is_uuid(session_id):
             return
         self._vault_saves.start(conversation_id, self._save_when_written(session_id, last_uuid, workdir))
 
@@ -249,7 +250,7 @@ class ClaudeAgent(Agent):
 
     def forget(self, conversation: ConversationRef) -> None:
         for session_id in (conversation.agent_session_id, conversation.lost_agent_session_id):
-            if session_id and claude_home.is_session_id(session_id):
+            if session_id and is_uuid(session_id):
                 self.vault.delete(session_id)
 
     async def shutdown(self) -> None:

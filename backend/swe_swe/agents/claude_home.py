@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from swe_swe.session_ids import is_session_id
+from swe_swe.ids import is_uuid
 
 MAX_PROJECT_DIR_CHARS = 200
 _BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -72,6 +72,6 @@ def project_dir(config: Path, cwd: Path) -> Path:
 
 def transcript_path(config: Path, cwd: Path, session_id: str) -> Path:
     """Where `claude --resume <session_id>` started in `cwd` will look for the session."""
-    if not is_session_id(session_id):
+    if not is_uuid(session_id):
         raise ValueError("not a session id")
     return project_dir(config, cwd) / f"{session_id}.jsonl"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from swe_swe.agents import claude_home
-from swe_swe.session_ids import is_session_id
+from swe_swe.ids import is_uuid
 from swe_swe.transcripts import FileIdentity, is_message_line
 
 TITLE_CHARS = 80
@@ -109,7 +109,7 @@ class SessionLister:
             return []
         found: list[SessionSummary] = []
         for entry in entries:
-            if not entry.name.endswith(".jsonl") or not is_session_id(entry.name[: -len(".jsonl")]):
+            if not entry.name.endswith(".jsonl") or not is_uuid(entry.name[: -len(".jsonl")]):
                 continue
             try:
                 st = entry.stat()

@@ -29,8 +29,8 @@ from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
 from swe_swe.config import Config
+from swe_swe.ids import is_uuid
 from swe_swe.recap import RecapTurn, build_recap, shorten
-from swe_swe.session_ids import is_session_id
 from swe_swe.transcripts import TranscriptState
 from swe_swe.vault import Vault
 
@@ -96,7 +96,7 @@ class CodexAgent(Agent):
     async def ensure_resumable(self, conversation_id: str, thread_id: str, sink: TurnSink) -> bool | None:
         """False: the rollout is where codex looks; True: it was just put back from the vault; None: gone.
         File work runs in a worker thread, as for claude (issue 15)."""
-        if not is_session_id(thread_id):
+        if not is_uuid(thread_id):
             sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
             return None
         path = self.rollouts.path(thread_id)
@@ -197,7 +197,7 @@ class CodexAgent(Agent):
         except ThreadMissing:
             await self.close(conversation.id)
             raise
-        if session.thread_id and is_session_id(session.thread_id):
+        if session.thread_id and is_uuid(session.thread_id):
             self.rollouts.remember(session.thread_id, thread.get("path"))
             if session.thread_id != conversation.agent_session_id:
                 sink.agent_session_changed(session.thread_id)
@@ -208,7 +208,7 @@ class CodexAgent(Agent):
         thread_id = launch.thread_id if launch else conversation.agent_session_id
         sink.recovery(thread_id, SessionStep.RUNTIME_GUARD, "session_missing")
         log.warning("conversation %s: codex could not find thread %s", conversation.id, thread_id)
-        if thread_id and is_session_id(thread_id):
+        if thread_id and is_uuid(thread_id):
             path = self.rollouts.path(thread_id)
             if path is not None:
                 self.validator.forget(path)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from swe_swe.session_ids import is_session_id
+from swe_swe.ids import is_uuid
 from swe_swe.transcripts import TranscriptValidator
 from swe_swe.vault import Vault
 
@@ -48,12 +48,12 @@ class Rollouts:
         self._paths: dict[str, Path] = {}
 
     def remember(self, thread_id: str, path: Any) -> None:
-        if is_session_id(thread_id) and isinstance(path, str) and path:
+        if is_uuid(thread_id) and isinstance(path, str) and path:
             self._paths[thread_id] = Path(path)
 
     def path(self, thread_id: str) -> Path | None:
         """Where codex will look for this thread; None when nobody knows (never saved, never seen)."""
-        if not is_session_id(thread_id):
+        if not is_uuid(thread_id):
             raise ValueError("not a thread id")
         known = self._paths.get(thread_id)
         if known is not None:
@@ -95,7 +95,7 @@ class Rollouts:
         return path is not None and self.vault.restore(thread_id, path, force=force)
 
     def delete(self, thread_id: str) -> None:
-        if is_session_id(thread_id):
+        if is_uuid(thread_id):
             self.vault.delete(thread_id)
             with contextlib.suppress(FileNotFoundError):
                 self._where_file(thread_id).unlink()
