@@ -12,6 +12,7 @@ from sanic.response import HTTPResponse
 
 from swe_swe import __version__, claude_home, protocol
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
+from swe_swe.session_import import import_key
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
 api = Blueprint("api", url_prefix="/api")
@@ -95,7 +96,9 @@ async def list_sessions(request: Request, project_id: str) -> HTTPResponse:
     project = request.app.ctx.projects.require(project_id)
     folder = claude_home.project_dir(claude_home.config_dir(os.environ), project.path)
     sessions = await asyncio.to_thread(request.app.ctx.session_lister.list, folder)
-    continued = request.app.ctx.store.conversations_by_agent_session([s.agent_session_id for s in sessions])
+    store = request.app.ctx.store
+    continued = store.conversations_by_agent_session([s.agent_session_id for s in sessions])
+    continued |= store.conversations_by_import({import_key(project.id, s.agent_session_id): s.agent_session_id for s in sessions})
     return json({"sessions": [{**dataclasses.asdict(s), "conversation_id": continued.get(s.agent_session_id)} for s in sessions]})
 
 
