@@ -33,7 +33,7 @@ export const PROJECT_WORDS = Object.freeze({
 });
 
 export const SESSION_WORDS = Object.freeze({
-  show: 'Continue a session from a terminal',
+  show: 'Continue a terminal session',
   heading: 'Sessions in this project',
   hint: 'Claude sessions started in a terminal in this project. Continuing one brings its whole conversation here.',
   loading: 'Looking for sessions…',
