@@ -29,7 +29,8 @@ from fig2_catchup import seed
 EVENTS = 2000
 
 FIRST_RENDER = """(() => {
-  const want = JSON.parse(sessionStorage.getItem('bench_want') || 'null');
+  const params = new URLSearchParams(location.search);
+  const want = params.has('want') ? { id: params.get('want'), events: Number(params.get('events')) } : null;
   if (!want) return;
   window.__ttr = null;
   const tick = () => {
@@ -127,17 +128,16 @@ def _wait_stored(page: object, conversation_id: str, count: int, timeout: float 
 
 def _first_render(page: object, origin: str, conversation_id: str, events: int, n: int) -> float:
     """A cold start of the app, as from the home screen: from a blank page, so no app page unloads first."""
-    page.evaluate("(w) => sessionStorage.setItem('bench_want', JSON.stringify(w))",  # type: ignore[attr-defined]
-                  {"id": conversation_id, "events": events})
     page.goto("about:blank")  # type: ignore[attr-defined]
-    page.goto(f"{origin}/?run={n}#/c/{conversation_id}")  # type: ignore[attr-defined]
+    # what to wait for rides in the URL: a value left in sessionStorage was seen stale once in ten runs
+    page.goto(f"{origin}/?run={n}&want={conversation_id}&events={events}#/c/{conversation_id}")  # type: ignore[attr-defined]
     try:
         page.wait_for_function("() => window.__ttr !== null && window.__ttr !== undefined", timeout=20000)  # type: ignore[attr-defined]
     except Exception as error:
         seen = page.evaluate(  # type: ignore[attr-defined]
             "() => { const s = window.sweSwe && window.sweSwe.state; return {app: document.getElementById('app').dataset.state,"
             " id: s && s.conversation_id, last_seq: s && s.last_seq, phase: s && s.phase, url: location.href,"
-            " log: document.getElementById('log').children.length, want: sessionStorage.getItem('bench_want')}; }")
+            " log: document.getElementById('log').children.length}; }")
         seen["idb"] = page.evaluate(STORED_EVENTS, conversation_id)  # type: ignore[attr-defined]
         raise RuntimeError(f"the conversation was not rendered: {seen}") from error
     return float(page.evaluate("() => window.__ttr"))  # type: ignore[attr-defined]

@@ -175,8 +175,10 @@ def _needs_json(request: Request) -> bool:
 
 
 async def add_security_headers(request: Request, response: HTTPResponse) -> None:
-    """The same hardening headers on every answer: the shell, the API, errors and redirects."""
-    for name, value in security.RESPONSE_HEADERS.items():
+    """Hardening headers on every answer: the page, the worker, the API, errors and redirects get all
+    of them; the shell's scripts, styles and icons only those that act on a subresource."""
+    headers = security.hardening_headers(request.path, response.content_type or "")
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
 
 

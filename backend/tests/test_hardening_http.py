@@ -152,8 +152,8 @@ def test_the_sign_in_redirect_stays_on_this_server(server: ServerProcess, path: 
 
 @pytest.mark.parametrize(
     "path, headers",
-    [("/", {}), ("/js/app.js", {}), ("/sw.js", {}), ("/api/conversations", BEARER), ("/api/conversations", {}),
-     ("/api/health", {}), ("/nope", {})],
+    [("/", {}), ("/sw.js", {}), ("/api/conversations", BEARER), ("/api/conversations", {}),
+     ("/api/health", {}), ("/nope", {}), ("/js/nope.js", {})],
 )
 def test_every_answer_carries_the_hardening_headers(server: ServerProcess, path: str, headers: dict[str, str]) -> None:
     answer = request(server, "GET", path, headers)
@@ -167,6 +167,17 @@ def test_every_answer_carries_the_hardening_headers(server: ServerProcess, path:
     assert answer.headers["Referrer-Policy"] == "no-referrer"
     assert "camera=()" in answer.headers["Permissions-Policy"]
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/js/app.js", "/css/app.css", "/icons/icon-192.png", "/manifest.webmanifest"])
+def test_the_shells_subresources_carry_only_what_acts_on_them(server: ServerProcess, path: str) -> None:
+    """Document-only headers (CSP, Referrer-, Permissions-Policy, frame options) do nothing on a script or
+    an icon; repeated on ~50 files they cost a slow first load (issue 15). nosniff and CORP do act."""
+    answer = request(server, "GET", path)
+    assert answer.status == 200
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "Content-Security-Policy" not in answer.headers and "Permissions-Policy" not in answer.headers
 
 
 def test_the_sign_in_redirect_carries_no_referrer(server: ServerProcess) -> None:
