@@ -2,7 +2,7 @@
 // open the conversation the address asks for, then the server's list and version, and tidy up what
 // this device no longer needs.
 
-import { bindSessionList } from './session-list.js';
+import { bindSessionList, renderSessionPick } from './session-list.js';
 import * as db from '../db.js';
 import * as api from '../api.js';
 import { clientIdFor, uuid } from '../ids.js';
@@ -63,7 +63,7 @@ function bindPage() {
   bindActions();
   bindScrollMemory();
   bindNavigation();
-  bindProjectPicker(renderList);
+  bindProjectPicker(() => { renderList(); renderSessionPick(); }); // the sessions entry waits for the projects
   bindSessionList({ open: openConversation, continueSession: (adopt, project) => openNew({ adopt, project }) });
   bindSidebar();
   bindDetailsDialog();
