@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+019d4c7804';
+const VERSION = '0.1.0+871f256fde';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -41,6 +41,7 @@ const SHELL = [
   '/js/push.js',
   '/js/routes.js',
   '/js/screen-text.js',
+  '/js/sessions.js',
   '/js/sw-client.js',
   '/js/tabs.js',
   '/js/unload-copy.js',
@@ -65,6 +66,7 @@ const SHELL = [
   '/js/controller/records.js',
   '/js/controller/render.js',
   '/js/controller/scroll-memory.js',
+  '/js/controller/session-list.js',
   '/js/controller/settings.js',
   '/js/controller/sign-in.js',
   '/js/controller/sidebar-drawer.js',

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from swe_swe import permission_modes, user_texts
+from swe_swe.agents.base import ConversationRef
+from swe_swe.agents.claude_import import FORK_NOTICE, LEFT_OUT_NOTICE, import_key
 from swe_swe.agents.registry import AgentRegistry
 from swe_swe.approvals import Approvals, ModeChange
 from swe_swe.errors import CloseCode, ErrorCode, ProtocolError
 from swe_swe.hub import Hub
 from swe_swe.protocol import Approve
-from swe_swe.store import ApprovalEnd, Conversation, Store, StoredMessage, now_ms
+from swe_swe.store import ApprovalEnd, Conversation, ImportDraft, Store, StoredMessage, now_ms
 from swe_swe.turns import TurnRunner, conversation_ref
 
 log = logging.getLogger("swe_swe.conversations")
@@ -44,7 +48,7 @@ class Conversations:
         self.modes = modes or ModeSettings()
         self.session_timeout_ms = int(session_timeout_hours * 3600 * 1000)
 
-    def open(
+    async def open(
         self,
         conversation_id: str | None,
         agent_session_id: str | None,
@@ -52,7 +56,7 @@ class Conversations:
         agent: str | None = None,
         project_id: str | None = None,
     ) -> Conversation:
-        """`hello`: an existing conversation, or a new one (adopting an agent session if given) with the
+        """`hello`: an existing conversation, or a new one (continuing an agent session if given) with the
         agent asked for, else the server's default. A new one asked for again with the same `create_key`
         is the same one: no empty twin after a reload. The project is checked against the server's own
         list (the default when none is named).
@@ -67,6 +71,10 @@ class Conversations:
             unavailable = agent is not None and self.agent.get(agent) is None
             name = self.agent.name if unavailable or agent is None else agent
             project = self._project(project_id)
+            if agent_session_id is not None:
+                continued = await self._continue(name, project, agent_session_id)
+                if continued is not None:
+                    return continued
             conversation = self.store.create_conversation(name, agent_session_id, create_key, self.modes.default, project)
             log.info("conversation %s created", conversation.id)
             if unavailable:
@@ -79,6 +87,42 @@ class Conversations:
         if conversation is None:
             raise ProtocolError(ErrorCode.NOT_FOUND, "This conversation does not exist on this server.")
         return conversation
+
+    async def _continue(self, agent: str, project_id: str, agent_session_id: str) -> Conversation | None:
+        """The conversation continuing an existing session of the project: the one made before (imported,
+        or one of ours whose session it is), else a new one whose log starts with the session's history.
+        None when the agent has no such session: the id is then adopted as it is (the older behaviour)."""
+        key = import_key(project_id, agent_session_id)
+        known = self.store.conversation_for_key(key) or self._owner_of(agent_session_id, project_id)
+        if known is not None:
+            return known
+        history = await self.agent.import_session_of(agent, self._workdir(project_id), agent_session_id)
+        if history is None:
+            return None
+        fork = history.fresh()
+        events: list[tuple[str, dict[str, Any], int]] = []
+        if history.left_out:
+            events.append(("notice", {"level": "info", "text": LEFT_OUT_NOTICE.format(count=f"{history.left_out:,}")}, 0))
+        events += [(e.kind, e.data, e.ts) for e in history.events]
+        if fork:
+            events.append(("notice", {"level": "info", "text": FORK_NOTICE}, 0))
+        draft = ImportDraft(key, agent, agent_session_id, project_id, self.modes.default, history.title, fork, events)
+        conversation = self.store.import_conversation(draft)
+        log.info("conversation %s continues session %s (%d events%s)", conversation.id, agent_session_id, len(events), ", forked" if fork else "")
+        return conversation
+
+    def _owner_of(self, agent_session_id: str, project_id: str) -> Conversation | None:
+        """A conversation of ours that already runs this session in this project."""
+        owner = self.store.conversations_by_agent_session([agent_session_id]).get(agent_session_id)
+        conversation = self.store.get_conversation(owner) if owner else None
+        if conversation is None or self.project_of(conversation) != project_id:
+            return None
+        return conversation
+
+    def _workdir(self, project_id: str) -> Path | None:
+        projects = self.runner.projects
+        project = projects.get(project_id) if projects is not None else None
+        return project.path if project is not None else None
 
     def _project(self, project_id: str | None) -> str:
         projects = self.runner.projects
@@ -154,6 +198,9 @@ class Conversations:
         await self.runner.stop(conversation_id)
         await self.agent.close(conversation_id)
         self.agent.forget(conversation_ref(conversation, self.runner.projects))
+        imported = self.store.imported_session(conversation_id)
+        if imported is not None:  # forked since: the vault copy taken at import is the original's
+            self.agent.forget(ConversationRef(conversation_id, imported, agent=conversation.agent))
         for subscriber in self.hub.subscribers(conversation_id):
             subscriber.offer_close(CloseCode.CONVERSATION_DELETED, "conversation deleted")
         self.store.delete_conversation(conversation_id)

@@ -10,6 +10,7 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
 from swe_swe import __version__, protocol
+from swe_swe.agents.claude_import import import_key
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.ids import canonical_uuid
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
@@ -95,7 +96,9 @@ async def list_sessions(request: Request, project_id: str) -> HTTPResponse:
     """Claude's transcripts of the project, read in a worker thread without running the CLI."""
     project = request.app.ctx.projects.require(project_id)
     sessions = await asyncio.to_thread(request.app.ctx.session_lister.for_project, project.path)
-    continued = request.app.ctx.store.conversations_by_agent_session([s.agent_session_id for s in sessions])
+    store = request.app.ctx.store
+    continued = store.conversations_by_agent_session([s.agent_session_id for s in sessions])
+    continued |= store.conversations_by_import({import_key(project.id, s.agent_session_id): s.agent_session_id for s in sessions})
     return json({"sessions": [{**dataclasses.asdict(s), "conversation_id": continued.get(s.agent_session_id)} for s in sessions]})
 
 

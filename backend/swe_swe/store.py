@@ -31,7 +31,7 @@ from peewee import (
 
 from swe_swe.errors import StorageUnavailable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # SQLite's primary result codes that mean "storage is not there for now", not "this query is wrong":
 # SQLITE_BUSY, SQLITE_LOCKED (another process holds the lock past busy_timeout), SQLITE_IOERR, SQLITE_FULL.
@@ -125,6 +125,8 @@ class Conversation(BaseModel):
     last_active_at = IntegerField()
     permission_mode = CharField(default="default")
     project_id = CharField(default="")  # "" = the default project (conversations from before projects)
+    # a session continued while probably still open in a terminal: its next process forks it
+    fork_session = BooleanField(default=False)
 
 
 class ConversationKey(BaseModel):
@@ -229,6 +231,20 @@ class StoredMessage:
 
 
 @dataclass(frozen=True)
+class ImportDraft:
+    """What `import_conversation` stores: the conversation and its history as (kind, data, ts) events."""
+
+    key: str
+    agent: str
+    agent_session_id: str
+    project_id: str
+    permission_mode: str
+    title: str
+    fork: bool
+    events: list[tuple[str, dict[str, Any], int]]
+
+
+@dataclass(frozen=True)
 class PendingMessage:
     seq: int
     client_msg_id: str
@@ -282,6 +298,8 @@ class Store:
                 self.db.execute_sql("ALTER TABLE conversation ADD COLUMN permission_mode VARCHAR(255) NOT NULL DEFAULT 'default'")
             if version < 3:
                 self.db.execute_sql("ALTER TABLE conversation ADD COLUMN project_id VARCHAR(255) NOT NULL DEFAULT ''")
+            if version < 4:
+                self.db.execute_sql("ALTER TABLE conversation ADD COLUMN fork_session INTEGER NOT NULL DEFAULT 0")
             SchemaInfo.update(value=str(SCHEMA_VERSION)).where(SchemaInfo.key == "schema_version").execute()
 
     # conversations
@@ -309,6 +327,37 @@ class Store:
                 ConversationKey.create(key=create_key, conversation_id=conversation.id)
             return conversation
 
+    def import_conversation(self, draft: ImportDraft) -> Conversation:
+        """A conversation continuing an existing agent session, its history logged, in one transaction.
+
+        Keyed by `draft.key`: a second import of the same session (two taps, two devices) that finishes
+        after the first gets the first one's conversation, never a twin.
+        """
+        with self.db.atomic():
+            known = self.conversation_for_key(draft.key)
+            if known is not None:
+                return known
+            ts = now_ms()
+            conversation = Conversation.create(
+                id=str(uuid.uuid4()),
+                title=draft.title,
+                agent=draft.agent,
+                agent_session_id=draft.agent_session_id,
+                created_at=ts,
+                last_active_at=ts,
+                permission_mode=draft.permission_mode,
+                project_id=draft.project_id,
+                fork_session=draft.fork,
+                head_seq=len(draft.events),
+            )
+            ConversationKey.create(key=draft.key, conversation_id=conversation.id)
+            for seq, (kind, data, event_ts) in enumerate(draft.events, start=1):
+                self.db.execute_sql(
+                    "INSERT INTO event (conversation_id, seq, kind, ts, data, client_msg_id) VALUES (?, ?, ?, ?, ?, NULL)",
+                    (conversation.id, seq, kind, event_ts or ts, orjson.dumps(data).decode()),
+                )
+            return conversation
+
     def conversation_for_key(self, create_key: str) -> Conversation | None:
         known = ConversationKey.get_or_none(ConversationKey.key == create_key)
         if known is None:
@@ -331,13 +380,29 @@ class Store:
         )
         return {row.agent_session_id: row.id for row in query}
 
+    def conversations_by_import(self, keys: dict[str, str]) -> dict[str, str]:
+        """agent session id → the conversation that imported it, given {import key: agent session id}:
+        after a fork the conversation's own session id is the fork's, yet the original still leads to it."""
+        if not keys:
+            return {}
+        query = ConversationKey.select().where(ConversationKey.key.in_(list(keys)))
+        return {keys[row.key]: row.conversation_id for row in query}
+
+    def imported_session(self, conversation_id: str) -> str | None:
+        """The agent session this conversation was imported from (its key `import:<project>:<id>`), if any."""
+        row = ConversationKey.get_or_none(
+            (ConversationKey.conversation_id == conversation_id) & ConversationKey.key.startswith("import:")
+        )
+        return row.key.rsplit(":", 1)[1] if row is not None else None
+
     def set_status(self, conversation_id: str, status: str) -> None:
         with self.db.atomic():
             Conversation.update(status=status).where(Conversation.id == conversation_id).execute()
 
     def set_agent_session(self, conversation_id: str, agent_session_id: str | None) -> None:
+        """A new session id also ends a pending fork: the fork is what made it."""
         with self.db.atomic():
-            Conversation.update(agent_session_id=agent_session_id).where(
+            Conversation.update(agent_session_id=agent_session_id, fork_session=False).where(
                 Conversation.id == conversation_id
             ).execute()
 
@@ -442,6 +507,7 @@ class Store:
             .where(
                 (Event.conversation_id == conversation_id)
                 & (Event.kind == "user_message")
+                & Event.client_msg_id.is_null(False)  # imported history is never run again
                 & (Event.seq > last_taken)
             )
             .order_by(Event.seq)

@@ -37,6 +37,7 @@ def conversation_ref(conversation: Conversation, projects: Projects | None = Non
         conversation.permission_mode,
         conversation.agent,
         project.path if project is not None else None,
+        bool(conversation.fork_session),
     )
 
 

@@ -152,7 +152,7 @@ class Connection:
         if isinstance(frame, protocol.Pong):
             return
         if isinstance(frame, protocol.Hello):
-            self._hello(frame)
+            await self._hello(frame)
             return
         if isinstance(frame, protocol.Presence):
             self.visible = frame.visible
@@ -180,10 +180,10 @@ class Connection:
         if duplicate:
             self.hub.metrics.duplicates_refused.labels(via="ws").inc()
 
-    def _hello(self, hello: protocol.Hello) -> None:
+    async def _hello(self, hello: protocol.Hello) -> None:
         if self.conversation_id is not None:
             raise ProtocolError(ErrorCode.PROTOCOL, "'hello' was already accepted on this connection")
-        conversation = self.conversations.open(
+        conversation = await self.conversations.open(
             hello.conversation_id, hello.agent_session_id, hello.create_key, hello.agent, hello.project_id
         )
         reset = hello.last_seq > conversation.head_seq

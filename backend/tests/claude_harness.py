@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from fake_messages_api import FakeMessagesAPI
 from server_process import REPO, ServerProcess
+from swe_swe.agents import claude_home
 
 
 def claude_bin() -> Path:
@@ -51,3 +55,27 @@ def claude_server(tmp_path: Path, extra_args: list[str] | None = None, claude: P
 
 def transcripts(config_dir: Path) -> list[Path]:
     return sorted((config_dir / "projects").glob("*/*.jsonl"))
+
+
+def desk_session(work: Path, api: FakeMessagesAPI, config_dir: Path, prompt: str, age_seconds: float) -> Path:
+    """Run `claude -p` in the project as a user at the desk would; returns its transcript, aged."""
+    env = {
+        **os.environ,
+        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{api.port}",
+        "ANTHROPIC_API_KEY": "dummy-key-for-the-fake-api",
+        "CLAUDE_CODE_MAX_RETRIES": "0",
+        "CLAUDE_CONFIG_DIR": str(config_dir),
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+    }
+    out = subprocess.run([str(claude_bin()), "-p", "--output-format", "json", prompt], cwd=work, env=env,
+                         capture_output=True, text=True, timeout=60, check=True)
+    session_id = json.loads(out.stdout)["session_id"]
+    path = claude_home.project_dir(config_dir, work) / f"{session_id}.jsonl"
+    for _ in range(50):  # the CLI writes the transcript a moment after it prints the result
+        if path.exists() and "echo:" in path.read_text():
+            break
+        time.sleep(0.1)
+    when = time.time() - age_seconds
+    os.utime(path, (when, when))
+    return path

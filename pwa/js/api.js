@@ -46,6 +46,11 @@ export function listProjects() {
   return call('/api/projects');
 }
 
+/** Claude's sessions of a project (sessions started in a terminal). @param {string} projectId @returns {Promise<ApiResult>} */
+export function listSessions(projectId) {
+  return call(`/api/projects/${encodeURIComponent(projectId)}/sessions`);
+}
+
 /** @param {string} id @returns {Promise<ApiResult>} */
 export function conversationDetails(id) {
   return call(`/api/conversations/${encodeURIComponent(id)}`);

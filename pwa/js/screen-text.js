@@ -32,6 +32,20 @@ export const PROJECT_WORDS = Object.freeze({
   filter: 'Show',
 });
 
+export const SESSION_WORDS = Object.freeze({
+  show: 'Continue a terminal session',
+  heading: 'Sessions in this project',
+  hint: 'Claude sessions started in a terminal in this project. Continuing one brings its whole conversation here.',
+  loading: 'Looking for sessions…',
+  none: 'No Claude sessions in this project yet.',
+  failed: 'The sessions could not be listed. Check the connection and try again.',
+  untitled: '(no prompt)',
+  oneMessage: '1 message',
+  messages: '{n} messages',
+  continue: 'Continue here',
+  open: 'Open',
+});
+
 export const STATUS_WORDS = Object.freeze({
   idle: 'Idle',
   running: 'Working…',

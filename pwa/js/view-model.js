@@ -225,9 +225,14 @@ export class ConversationModel {
   /** @param {LoggedEvent} event @param {any} data @param {any} base */
   onUserMessage(event, data, base) {
     const text = String(data.text ?? '');
+    if (!this.title) this.title = oneLine(text, 80);
+    if (data.imported) {
+      // history of a session continued from a terminal: its turn ran there, none will run here
+      this.add({ ...base, kind: 'user', key: `u${event.seq}`, text, client_msg_id: '', turn: 'done' });
+      return;
+    }
     const item = this.add({ ...base, kind: 'user', key: `u${event.seq}`, text, client_msg_id: String(data.client_msg_id ?? ''), turn: 'waiting' });
     if (data.client_msg_id) this.loggedIds.add(String(data.client_msg_id));
-    if (!this.title) this.title = oneLine(text, 80);
     this.waitingTurns.push(item.key);
     if (this.status !== 'running') this.status = 'running';
   }

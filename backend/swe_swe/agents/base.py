@@ -7,7 +7,10 @@ import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from swe_swe.agents.claude_import import SessionHistory
 
 
 class RunOutcome(enum.StrEnum):
@@ -41,6 +44,7 @@ class ConversationRef:
     permission_mode: str = "default"
     agent: str = ""  # the adapter this conversation was created with ("" = the server's default)
     workdir: Path | None = None  # its project's folder, the agent's cwd (None = the server's default)
+    fork_session: bool = False  # the next process forks the session instead of resuming it in place
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,11 @@ class Agent(abc.ABC):
 
     def forget(self, conversation: ConversationRef) -> None:
         """The conversation is deleted: drop what the adapter keeps for it on disk."""
+
+    async def import_session(self, workdir: Path | None, agent_session_id: str) -> SessionHistory | None:
+        """The history of an existing session of this agent in `workdir`, to continue it here; None when
+        the agent has no such session it could resume (the id is then adopted as it is)."""
+        return None
 
     @abc.abstractmethod
     async def close(self, conversation_id: str) -> None:

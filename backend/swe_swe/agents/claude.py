@@ -19,6 +19,7 @@ from typing import Any
 
 from swe_swe.agents import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+from swe_swe.agents.claude_import import SessionHistory, read_history
 from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
@@ -42,6 +43,7 @@ class Launch:
     session_id: str
     resume: bool
     recap: str = ""
+    fork: bool = False  # with resume: the CLI writes to a new session id (reported in its `init`)
 
 
 def is_session_missing(exchange: Exchange) -> bool:
@@ -102,6 +104,8 @@ class ClaudeAgent(Agent):
             f"--permission-mode={permission_mode}",
         ]
         argv += ["--resume", launch.session_id] if launch.resume else ["--session-id", launch.session_id]
+        if launch.resume and launch.fork:
+            argv.append("--fork-session")
         if launch.recap:
             argv += ["--append-system-prompt", launch.recap]
         return argv
@@ -153,7 +157,7 @@ class ClaudeAgent(Agent):
         if restored is not None:
             if restored:
                 sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
-            return None if live is not None else Launch(session_id, resume=True)
+            return None if live is not None else Launch(session_id, resume=True, fork=conversation.fork_session)
         await self.pool.close(conversation.id)
         return await self.fallback_launch(conversation, turn, sink)
 
@@ -247,6 +251,23 @@ class ClaudeAgent(Agent):
     async def close(self, conversation_id: str) -> None:
         await self._finish_vault_save(conversation_id)
         await self.pool.close(conversation_id)
+
+    async def import_session(self, workdir: Path | None, agent_session_id: str) -> SessionHistory | None:
+        """A resumable transcript of the project, read (bounded) and copied into the vault, in a worker thread."""
+        if not is_uuid(agent_session_id):
+            return None
+        return await asyncio.to_thread(self._import, self.transcript(agent_session_id, workdir), agent_session_id)
+
+    def _import(self, path: Path, agent_session_id: str) -> SessionHistory | None:
+        if self.validator.check(path) is not TranscriptState.RESUMABLE:
+            return None
+        try:
+            history = read_history(path, agent_session_id)
+        except OSError:
+            return None
+        saved = self.vault.save(agent_session_id, path)
+        log.info("imported %s: %d events (%d left out), vault copy %s", agent_session_id, len(history.events), history.left_out, "taken" if saved else "refused")
+        return history
 
     def forget(self, conversation: ConversationRef) -> None:
         for session_id in (conversation.agent_session_id, conversation.lost_agent_session_id):

@@ -34,7 +34,7 @@ class SessionSummary:
     message_count: int  # user prompts and assistant messages (several lines of one reply count once)
 
 
-def _prompt_text(message: Any) -> str:
+def prompt_text(message: Any) -> str:
     """The user's own words in a `user` line, or "" for a tool result or injected text."""
     if not isinstance(message, dict):
         return ""
@@ -76,7 +76,7 @@ def summarize(path: Path, mtime_ms: int) -> SessionSummary | None:
             resumable = True
             message = record["message"]
             if record["type"] == "user":
-                prompt = _prompt_text(message)
+                prompt = prompt_text(message)
                 if prompt:
                     count += 1
                     title = title or prompt

@@ -8,7 +8,10 @@ conversation it holds nothing for. The first adapter is the default for new conv
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+from swe_swe.agents.claude_import import SessionHistory
 
 UNAVAILABLE = "This conversation's agent ({agent}) is not available on this server. Start a new conversation to go on."
 
@@ -47,6 +50,11 @@ class AgentRegistry(Agent):
         agent = self._for(conversation)
         if agent is not None:
             agent.forget(conversation)
+
+    async def import_session_of(self, agent: str, workdir: Path | None, agent_session_id: str) -> SessionHistory | None:
+        """`import_session` of the named adapter (a new conversation's agent)."""
+        adapter = self.get(agent)
+        return await adapter.import_session(workdir, agent_session_id) if adapter is not None else None
 
     async def stop_turn(self, conversation_id: str) -> None:
         for agent in self._agents.values():

@@ -44,13 +44,14 @@ let opening = 0;
 
 /**
  * @param {string} id
- * @param {{adopt?: string|null}} [options]  adopt: the claude session a new conversation takes over
+ * @param {{adopt?: string|null, project?: string|null}} [options]  adopt: the claude session a new
+ *   conversation continues (in `project`, else the one a new conversation would get)
  */
 export async function openConversation(id, options = {}) {
   if (current()?.id === id) return;
   const ticket = ++opening;
   leaveCurrent();
-  const loaded = await loadConversation(id, options.adopt ?? null);
+  const loaded = await loadConversation(id, options.adopt ?? null, options.project ?? null);
   if (ticket !== opening) return; // another conversation was asked for meanwhile
   showConversation(loaded);
 }
@@ -59,11 +60,12 @@ export async function openConversation(id, options = {}) {
  * Everything this device keeps of a conversation.
  * @param {string} id
  * @param {string|null} adopt
+ * @param {string|null} project
  */
-async function loadConversation(id, adopt) {
+async function loadConversation(id, adopt, project) {
   let record = app.records.get(id) ?? (await db.getConversation(id).catch(() => undefined));
   const pendingNew = db.isPendingId(id);
-  if (!record) record = db.newRecord({ id, pending_new: pendingNew, adopt_session_id: adopt });
+  if (!record) record = db.newRecord({ id, pending_new: pendingNew, adopt_session_id: adopt, ...(project ? { project_id: project } : {}) });
   const [events, entries, stored, saved] = await Promise.all([
     db.loadEvents(id).catch(() => []),
     db.entriesFor(id).catch(() => []),
@@ -126,7 +128,8 @@ function showConversation({ c, draft, saved }) {
   setRoute(c.id);
   if (!c.pendingNew || app.records.has(c.id)) db.setMeta('last_open', c.id).catch(() => {});
   holdFlushLock(c);
-  if (!c.pendingNew) conn.start();
+  // a new one continuing a session connects at once: its history is what the user came to see
+  if (!c.pendingNew || c.record.adopt_session_id) conn.start();
   renderList();
   closeSidebar();
 }
@@ -143,9 +146,9 @@ function leaveCurrent() {
   setCurrent(null);
 }
 
-/** @param {{adopt?: string|null}} [options] */
-function openNew(options = {}) {
-  return openConversation(`new-${uuid()}`, options).then(() => els.input.focus({ preventScroll: true }));
+/** @param {{adopt?: string|null, project?: string|null}} [options] */
+export function openNew(options = {}) {
+  return openConversation(`new-${uuid()}`, options).then(() => { if (!options.adopt) els.input.focus({ preventScroll: true }); });
 }
 
 /** The conversation to show when none is asked for: the last one open, else the newest, else a new one. */

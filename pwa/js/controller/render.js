@@ -3,6 +3,7 @@
 // banner, the conversation list. Renders are batched into one per frame (scheduleRender); the words
 // come from screen-text.js.
 
+import { renderSessionPick } from './session-list.js';
 import * as ob from '../outbox.js';
 import { conversationTitle } from '../format.js';
 import { listRows } from '../conversation-list.js';
@@ -53,6 +54,7 @@ export function render() {
   renderQueueNote(c);
   renderEmpty(c);
   renderProjects();
+  renderSessionPick();
   // the card above the composer takes room from the log: a reader at its end stays there
   const atBottom = view.stickToBottom || view.isAtBottom();
   if (renderApprovals(c) && atBottom) view.scrollToBottom(false);

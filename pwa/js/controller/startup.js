@@ -2,6 +2,7 @@
 // open the conversation the address asks for, then the server's list and version, and tidy up what
 // this device no longer needs.
 
+import { bindSessionList, renderSessionPick } from './session-list.js';
 import * as db from '../db.js';
 import * as api from '../api.js';
 import { clientIdFor, uuid } from '../ids.js';
@@ -18,7 +19,7 @@ import { flushOtherConversations } from './outbox-sync.js';
 import { bindComposer } from './composer.js';
 import { bindScrollMemory } from './scroll-memory.js';
 import { bindSidebar } from './sidebar-drawer.js';
-import { bindNavigation, followRoute, openConversation } from './navigation.js';
+import { bindNavigation, followRoute, openConversation, openNew } from './navigation.js';
 import { enqueueFrame, onSocketClose, onSocketState } from './frames.js';
 import { bindActions } from './actions.js';
 import { bindDetailsDialog } from './details-dialog.js';
@@ -62,7 +63,8 @@ function bindPage() {
   bindActions();
   bindScrollMemory();
   bindNavigation();
-  bindProjectPicker(renderList);
+  bindProjectPicker(() => { renderList(); renderSessionPick(); }); // the sessions entry waits for the projects
+  bindSessionList({ open: openConversation, continueSession: (adopt, project) => openNew({ adopt, project }) });
   bindSidebar();
   bindDetailsDialog();
   bindApprovals();
