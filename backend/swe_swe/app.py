@@ -9,6 +9,7 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 from sanic import Request, Sanic, Websocket
 from sanic.exceptions import BadURL, MethodNotAllowed, NotFound, PayloadTooLarge, URITooLong
 from sanic.response import HTTPResponse, redirect
@@ -25,6 +26,8 @@ from swe_swe.conversations import Conversations, ModeSettings
 from swe_swe.errors import ErrorCode, ProtocolError
 from swe_swe.http_api import api, error_response
 from swe_swe.hub import Hub
+from swe_swe.ids import canonical_uuid
+from swe_swe.log_events import log_event
 from swe_swe.loop_lag import LoopLagMonitor
 from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
@@ -41,6 +44,8 @@ from swe_swe.ws import CLOSE_SERVER_STOPPING, Connection
 log = logging.getLogger("swe_swe")
 _app_numbers = itertools.count(1)
 EXPIRY_SWEEP_SECONDS = 300.0
+_CODES = frozenset(code.value for code in ErrorCode)
+_KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 
 
 class _Request(Request):
@@ -100,6 +105,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.blueprint(make_blueprint())
     app.on_request(guard)
     app.on_response(add_security_headers)
+    app.on_response(log_refusal)
     app.error_handler.add(ProtocolError, lambda request, error: error_response(error))
     app.error_handler.add(NotFound, not_found)
     app.error_handler.add(PayloadTooLarge, too_large)
@@ -195,6 +201,19 @@ async def add_security_headers(request: Request, response: HTTPResponse) -> None
     headers = security.hardening_headers(request.path, response.content_type or "")
     for name, value in headers.items():
         response.headers.setdefault(name, value)
+
+
+async def log_refusal(request: Request, response: HTTPResponse) -> None:
+    """The structured `request_refused` event of every error answer: its status and wire code, the
+    conversation it named (when that is an id), never the path or the body."""
+    if response.status < 400:
+        return
+    code = None
+    with contextlib.suppress(Exception):
+        code = orjson.loads(response.body or b"{}")["error"]["code"]
+    conversation_id = canonical_uuid((request.match_info or {}).get("conversation_id"))
+    method = request.method if request.method in _KNOWN_METHODS else "other"
+    log_event(log, "request_refused", conversation_id, status=response.status, code=code if isinstance(code, str) and code in _CODES else None, method=method)
 
 
 def _adopt_token_from_url(request: Request) -> HTTPResponse:

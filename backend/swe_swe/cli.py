@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import socket
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 
 from swe_swe import __version__
 from swe_swe.config import Config
+from swe_swe.log_events import LOG_FORMATS
+from swe_swe.log_events import configure as configure_logging
 
 PERMISSION_MODES = ("default", "acceptEdits", "auto", "bypassPermissions", "dontAsk", "plan")
 
@@ -89,6 +90,8 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
                    help="turns Web Push on: a real mailto: address or https: URL the push services may reach you at "
                         "(Apple refuses placeholders such as mailto:x@localhost)")
     p.add_argument("--log-level", default=_env(env, "log-level", "warning"))
+    p.add_argument("--log-format", choices=LOG_FORMATS, default=_env(env, "log-format", "text"),
+                   help="json: one JSON object per line, with named events (recoveries, refused frames and requests)")
     return p
 
 
@@ -150,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return pair_command(argv[1:], os.environ)
     args = build_parser(os.environ).parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.log_level, args.log_format)
     config = config_from_args(args)
     if args.ping_interval <= 0 or args.port < 0:
         print("swe-swe: --ping-interval must be > 0 and --port ≥ 0", file=sys.stderr)

@@ -16,6 +16,7 @@ from swe_swe.agents.base import Agent, CancelReason, ConversationRef, Respond, R
 from swe_swe.approvals import Approvals
 from swe_swe.errors import StorageUnavailable
 from swe_swe.hub import Hub
+from swe_swe.log_events import log_event
 from swe_swe.projects import Projects
 from swe_swe.store import Conversation, Store
 
@@ -85,6 +86,7 @@ class RunSink:
             self.runner.store.update_run(self.run_id, pid=pid)
 
     def recovery(self, agent_session_id: str | None, step: str, outcome: str, detail: str = "") -> None:
+        log_event(log, "recovery", self.conversation_id, step=step, outcome=outcome)
         self.runner.store.record_recovery(self.conversation_id, agent_session_id, step, outcome, detail)
 
     def history(self, before_seq: int) -> list[tuple[str, dict[str, Any]]]:

@@ -23,6 +23,7 @@ from swe_swe.config import Config
 from swe_swe.conversations import Conversations
 from swe_swe.errors import CloseCode, ErrorCode, ProtocolError
 from swe_swe.hub import Hub
+from swe_swe.log_events import log_event
 from swe_swe.rate_limit import TokenBucket
 from swe_swe.store import LoggedEvent, Store, now_ms
 
@@ -136,6 +137,7 @@ class Connection:
             except ProtocolError as error:
                 if error.code is ErrorCode.STORAGE_UNAVAILABLE and not error.client_msg_id:
                     error.client_msg_id = protocol.peek_client_msg_id(raw)  # which frame to send again
+                log_event(log, "frame_refused", self.conversation_id, code=error.code.value)
                 self._error(error)
 
     async def _handle(self, raw: str | bytes) -> None:
