@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from swe_swe import protocol
@@ -52,6 +53,10 @@ class RunSink:
         self.started = False
         self.during_turn = False  # while the agent works, an update that cannot be stored is dropped, not raised
         self.unsaved = 0
+        self.warned = False
+        # the run's and conversation's fields a mid-turn write could not store, by field: the latest value
+        # of each is written once storage is back (TurnRunner._finish_stored), unless a later write took
+        self.deferred: dict[str, Callable[[], None]] = {}
 
     def log(self, kind: str, data: dict[str, Any]) -> None:
         try:
@@ -60,9 +65,34 @@ class RunSink:
             if not self.during_turn:
                 raise
             # never sent unstored (I2); counted, and told once storage is back (TurnRunner._finish_stored)
-            self.unsaved += 1
-            if self.unsaved == 1:
-                log.warning("conversation %s: storage unavailable mid-turn; the turn's updates are dropped", self.conversation_id)
+            self._dropped()
+
+    def _dropped(self) -> None:
+        self.unsaved += 1
+        self._warn()
+
+    def _warn(self) -> None:
+        if not self.warned:
+            self.warned = True
+            log.warning("conversation %s: storage unavailable mid-turn; the turn's updates are dropped", self.conversation_id)
+
+    def _write(self, key: str, write: Callable[[], None]) -> None:
+        """A store update of the run or the conversation: mid-turn, one storage refuses is kept for later."""
+        try:
+            write()
+        except StorageUnavailable:
+            if not self.during_turn:
+                raise
+            self.deferred[key] = write
+            self._warn()
+        else:
+            self.deferred.pop(key, None)
+
+    def write_deferred(self) -> None:
+        """Raises StorageUnavailable while storage still refuses; what was written is not written again."""
+        for key, write in list(self.deferred.items()):
+            write()
+            del self.deferred[key]
 
     def partial(self, data: dict[str, Any]) -> None:
         self.runner.hub.publish_frame(self.conversation_id, protocol.encode({"type": "partial", "data": data}))
@@ -71,23 +101,30 @@ class RunSink:
         if self.started:
             return
         self.started = True
-        if self.run_id is not None:
-            self.runner.store.update_run(self.run_id, resumed=resumed, fallback=fallback)
+        run_id = self.run_id
+        if run_id is not None:
+            self._write("run_started", lambda: self.runner.store.update_run(run_id, resumed=resumed, fallback=fallback))
         self.log("run_started", {"resumed": resumed})
 
     def agent_session_changed(self, agent_session_id: str | None) -> None:
-        self.runner.store.set_agent_session(self.conversation_id, agent_session_id)
+        self._write("agent_session", lambda: self.runner.store.set_agent_session(self.conversation_id, agent_session_id))
 
     def lost_agent_session(self, agent_session_id: str | None) -> None:
-        self.runner.store.set_lost_agent_session(self.conversation_id, agent_session_id)
+        self._write("lost_agent_session", lambda: self.runner.store.set_lost_agent_session(self.conversation_id, agent_session_id))
 
     def process_started(self, pid: int) -> None:
-        if self.run_id is not None:
-            self.runner.store.update_run(self.run_id, pid=pid)
+        run_id = self.run_id
+        if run_id is not None:
+            self._write("pid", lambda: self.runner.store.update_run(run_id, pid=pid))
 
     def recovery(self, agent_session_id: str | None, step: str, outcome: str, detail: str = "") -> None:
         log_event(log, "recovery", self.conversation_id, step=step, outcome=outcome)
-        self.runner.store.record_recovery(self.conversation_id, agent_session_id, step, outcome, detail)
+        try:
+            self.runner.store.record_recovery(self.conversation_id, agent_session_id, step, outcome, detail)
+        except StorageUnavailable:
+            if not self.during_turn:
+                raise
+            self._dropped()  # a row of the recovery history: the log line above still says it
 
     def history(self, before_seq: int) -> list[tuple[str, dict[str, Any]]]:
         """The latest events before `before_seq` (bounded), for a recap."""
@@ -169,6 +206,7 @@ class TurnRunner:
         """End the run once storage takes writes again, so that it never stays open; then say what was lost."""
         while True:
             try:
+                sink.write_deferred()
                 self.store.finish_run(run_id, result.outcome.value, result.exit_code)
                 break
             except StorageUnavailable:

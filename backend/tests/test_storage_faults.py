@@ -221,3 +221,77 @@ def test_a_disk_filling_mid_turn_ends_the_turn_cleanly_and_says_so_when_space_re
             server.terminate()
         log = server.log_path.read_text() if server.log_path else ""
         assert "Traceback" not in log, log[-3000:]
+
+
+def test_a_disk_filling_mid_turn_keeps_the_run_and_session_writes_for_when_space_returns(tmp_path: Path, caplog: Any) -> None:
+    """Not only the turn's events: the run's pid and start, the agent session ids and the recovery history
+    are written mid-turn too. With the disk full none of them raises out of the turn (no traceback, the
+    turn ends `ok`); the run's and conversation's fields are written once space returns, before the run
+    is closed, and a recovery row that could not be kept is counted in the notice."""
+    from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
+    from swe_swe.approvals import Approvals
+    from swe_swe.hub import Hub
+    from swe_swe.store import AgentRun, Store
+    from swe_swe.turns import TurnRunner
+
+    old_session, new_session = str(uuid.uuid4()), str(uuid.uuid4())
+
+    class FillingAgent(Agent):
+        name = "demo"
+
+        def __init__(self, disk: Path) -> None:
+            self.disk = disk
+
+        async def run_turn(self, conversation: ConversationRef, turn: Turn, sink: TurnSink) -> TurnResult:
+            filler = fill(self.disk)
+            sink.recovery(old_session, "fallback", "new_session", "recap 10 chars")
+            sink.lost_agent_session(old_session)
+            sink.process_started(4242)
+            sink.agent_session_changed(new_session)
+            sink.run_started(resumed=False, fallback=True)
+            sink.log("assistant_text", {"text": "lost with the disk"})
+            asyncio.get_running_loop().call_later(1.5, filler.unlink)
+            return TurnResult(RunOutcome.OK, 0)
+
+        async def stop_turn(self, conversation_id: str) -> None:
+            """Not asked for here."""
+
+        async def close(self, conversation_id: str) -> None:
+            """Nothing to close."""
+
+        async def shutdown(self) -> None:
+            """Nothing to stop."""
+
+    with small_disk(tmp_path / "disk") as disk:
+        store = Store(disk / "db.sqlite3", busy_timeout_ms=50)
+        refusals: list[int] = []
+        store.db.on_storage_error = lambda: refusals.append(1)
+        conversation_id = store.create_conversation("demo", agent_session_id=old_session).id
+        store.add_user_message(conversation_id, str(uuid.uuid4()), "a turn the disk fills under")
+
+        async def one_turn() -> None:
+            runner = TurnRunner(store, hub := Hub(store), FillingAgent(disk), Approvals(store, hub))
+            runner.kick(conversation_id)
+            for _ in range(200):
+                if not runner.is_busy(conversation_id):
+                    return
+                await asyncio.sleep(0.05)
+            raise AssertionError("the turn never ended")
+
+        with caplog.at_level("INFO"):
+            asyncio.run(one_turn())
+        try:
+            assert len(refusals) >= 5  # every write of the turn met the full disk
+            [run] = list(AgentRun.select())
+            assert run.ended_at is not None and run.outcome == "ok"
+            assert (run.pid, run.fallback) == (4242, True)
+            conversation = store.get_conversation(conversation_id)
+            assert (conversation.agent_session_id, conversation.lost_agent_session_id) == (new_session, old_session)
+            assert store.recovery_history(conversation_id) == []  # dropped, and counted below
+            events = [(e.kind, e.as_dict()["data"]) for e in store.events_after(conversation_id, 0, 100)]
+            assert [kind for kind, _ in events] == ["user_message", "notice", "run_finished"]
+            assert "3 of the agent's updates" in events[1][1]["text"]  # the recovery row, run_started, the assistant text
+            assert events[2][1]["outcome"] == "ok"
+            assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"], caplog.text
+        finally:
+            store.close()
