@@ -96,6 +96,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.connections = set()
     app.ctx.loop_lag = LoopLagMonitor()
     metrics.watch_loop_lag(app.ctx.loop_lag.worst_s, app.ctx.loop_lag.p99_s)
+    metrics.watch_tasks(_tasks_alive)
     app.ctx.http_buckets = ClientBuckets(config.http_rate_burst, config.http_rate_per_second)
 
     app.ctx.pairing = PairingCodes(config.data_dir)
@@ -114,6 +115,14 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.before_server_start(on_start)
     app.before_server_stop(on_stop)
     return app
+
+
+def _tasks_alive() -> int:
+    """Scraped from a route, so on the server's loop; 0 outside one."""
+    try:
+        return len(asyncio.all_tasks())
+    except RuntimeError:
+        return 0
 
 
 def not_found(request: Request, error: Exception) -> HTTPResponse:

@@ -45,13 +45,17 @@ class Metrics:
             for value in values:
                 counter.labels(**{label: value})  # shown at 0 from the start, so a rate() has a base
 
-
     def watch_loop_lag(self, worst_s: Callable[[], float], p99_s: Callable[[], float]) -> None:
         """The event loop's lag (loop_lag.py), read when scraped: a stalled loop stalls every socket."""
         worst = Gauge(f"{PREFIX}_loop_lag_worst_seconds", "longest event-loop lag since start", registry=self.registry)
         p99 = Gauge(f"{PREFIX}_loop_lag_p99_seconds", "99th percentile of the event-loop lag, last minute", registry=self.registry)
         worst.set_function(worst_s)
         p99.set_function(p99_s)
+
+    def watch_tasks(self, count: Callable[[], int]) -> None:
+        """asyncio tasks alive, read when scraped: a count that only grows is a leak (`make soak`)."""
+        tasks = Gauge(f"{PREFIX}_asyncio_tasks", "asyncio tasks not yet done on the server's loop", registry=self.registry)
+        tasks.set_function(count)
 
     def _known_labels(self) -> list[tuple[Counter, str, tuple[str, ...]]]:
         return [

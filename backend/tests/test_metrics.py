@@ -89,3 +89,25 @@ def test_the_metrics_route_needs_the_token_and_counts_a_session(server: ServerPr
     assert found[("swe_swe_events_replayed_total", ())] >= 3
     assert found[("swe_swe_sockets_open", ())] == 0
     assert 0 <= found[("swe_swe_loop_lag_p99_seconds", ())] <= found[("swe_swe_loop_lag_worst_seconds", ())] < 5
+
+
+def test_the_asyncio_task_count_follows_the_sockets(server: ServerProcess) -> None:
+    """`swe_swe_asyncio_tasks` (what `make soak` watches for leaks): each socket holds its handler, sender
+    and keep-alive tasks, and gives them back when it closes."""
+    async def scenario() -> tuple[float, float, float]:
+        before = scrape(server)[("swe_swe_asyncio_tasks", ())]
+        clients = [await Client.connect(server.ws_url) for _ in range(5)]
+        for client in clients:
+            await client.hello()
+        during = scrape(server)[("swe_swe_asyncio_tasks", ())]
+        for client in clients:
+            await client.close()
+        for _ in range(100):
+            after = scrape(server)[("swe_swe_asyncio_tasks", ())]
+            if after <= before:
+                break
+            await asyncio.sleep(0.05)
+        return before, during, after
+
+    before, during, after = asyncio.run(scenario())
+    assert before > 0 and during >= before + 15 and after <= before
