@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install run test test-deps unit node-test e2e chaos fuzz bench lint clean
+.PHONY: install run test test-deps unit node-test e2e chaos fuzz bench soak lint clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,10 @@ fuzz: install
 
 bench: test-deps
 	$(PY) bench/run.py
+
+## soak: an hour of traffic (sends, reconnects, turns, idle sockets) against a demo-agent server; reports growth of RSS, fds, asyncio tasks and agent processes (SOAK_ARGS="--minutes 3" shortens it)
+soak: install
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 lint: install
 	$(PY) -m pip install -q ruff
