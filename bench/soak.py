@@ -25,7 +25,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ for _p in (REPO / "backend" / "tests", REPO / "backend"):
         sys.path.insert(0, str(_p))
 
 from server_process import ServerProcess  # noqa: E402
-from test_metrics import samples  # noqa: E402
+from test_metrics import scrape  # noqa: E402
 from ws_client import Client  # noqa: E402
 
 TARGET_GROWTH = 0.05
@@ -81,12 +80,6 @@ def children(pid: int) -> int:
             if int(raw[raw.rindex(")") + 2 :].split()[1]) == pid:
                 count += 1
     return count
-
-
-def scrape(server: ServerProcess) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    request = urllib.request.Request(f"{server.base_url}/api/metrics", headers={"Authorization": f"Bearer {server.token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return samples(response.read().decode())
 
 
 def sample(server: ServerProcess, started: float) -> Sample:
