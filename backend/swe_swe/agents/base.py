@@ -65,9 +65,23 @@ Respond = Callable[[dict[str, Any]], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: an image (`media_type` image/*) or UTF-8 text, with its bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+@dataclass(frozen=True)
 class Turn:
     message_seq: int
     text: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class TurnSink(Protocol):
