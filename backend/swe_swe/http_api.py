@@ -192,6 +192,18 @@ async def put_blob(request: Request, sha256: str) -> HTTPResponse:
     return json({"sha256": info.sha256, "size": info.size})
 
 
+@api.get("/blobs/<sha256>")
+async def get_blob(request: Request, sha256: str) -> HTTPResponse:
+    """An attachment's bytes, for the timeline's thumbnails on a device that did not send it."""
+    store = request.app.ctx.blobs
+    media_type = store.media_type(sha256)
+    data = await asyncio.to_thread(store.read, sha256) if media_type is not None else None
+    if data is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, "No such attachment.")
+    content_type = media_type if media_type.startswith("image/") else "text/plain; charset=utf-8"
+    return HTTPResponse(data, content_type=content_type, headers={"Cache-Control": "private, max-age=31536000, immutable"})
+
+
 @api.post("/conversations/<conversation_id>/approvals/<approval_id>")
 async def post_approval(request: Request, conversation_id: str, approval_id: str) -> HTTPResponse:
     """The service worker's way to deliver an answer with no page open (a queued tap)."""

@@ -10,6 +10,7 @@ import os
 import socket
 import stat
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,11 @@ def test_blob_route(server: ServerProcess) -> None:
     assert put_blob(server, text) == (200, {"sha256": sha(text), "size": len(text)})
     blobs = sorted(p.name for p in (server.data_dir / "blobs").iterdir())
     assert blobs == sorted([sha(PNG), sha(text)])
+    request = urllib.request.Request(f"{server.base_url}/api/blobs/{sha(PNG)}", headers={"Authorization": f"Bearer {server.token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert (response.read(), response.headers["Content-Type"]) == (PNG, "image/png"), "the timeline's thumbnails"
+    assert call("GET", f"{server.base_url}/api/blobs/{'d' * 64}")[0] == 404
+    assert call("GET", f"{server.base_url}/api/blobs/{sha(PNG)}", token=None)[0] == 401
 
 
 def test_blob_over_the_limit_is_413(server: ServerProcess) -> None:
