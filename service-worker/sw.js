@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+efffa71477';
+const VERSION = '0.1.0+26fe223c86';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -38,6 +38,7 @@ const SHELL = [
   '/js/markdown.js',
   '/js/outbox.js',
   '/js/attachments.js',
+  '/js/ui/thumbs.js',
   '/js/projects.js',
   '/js/push.js',
   '/js/routes.js',

@@ -44,6 +44,13 @@ test('the blob is named by the SHA-256 of its bytes', async () => {
   assert.equal(await at.sha256Hex(bytes), createHash('sha256').update(bytes).digest('hex'));
 });
 
+test('the plain-JavaScript SHA-256 (pages without crypto.subtle) agrees with Node', () => {
+  for (const n of [0, 1, 55, 56, 63, 64, 65, 1000, 100_000]) {
+    const bytes = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 0xff);
+    assert.equal(Buffer.from(at.sha256(bytes)).toString('hex'), createHash('sha256').update(bytes).digest('hex'), `${n} bytes`);
+  }
+});
+
 test('an upload is done, refused for good, or tried again', () => {
   assert.deepEqual([200, 400, 413, 415, 0, 401, 429, 503].map(at.uploadOutcome), ['done', 'refused', 'refused', 'refused', 'retry', 'retry', 'retry', 'retry']);
 });
@@ -78,4 +85,19 @@ test('labels say the size plainly', () => {
   assert.equal(at.label({ name: 'a.png', size: 1536 }), 'a.png · 2 KB');
   assert.equal(at.label({ name: 'a.png', size: 3 * MiB }), 'a.png · 3.0 MB');
   assert.equal(at.label({ name: 'a.png' }), 'a.png');
+});
+
+test('a logged message shows its files; a file alone titles the conversation; odd entries are dropped', async () => {
+  const { ConversationModel } = await import('../js/view-model.js');
+  const m = new ConversationModel();
+  const sha = 'a'.repeat(64);
+  m.apply({ seq: 1, kind: 'user_message', ts: 1, data: { client_msg_id: 'x', text: '', attachments: [
+    { sha256: sha, name: 'bug.png', media_type: 'image/png' },
+    { sha256: '../../etc/passwd', name: 'odd', media_type: 'text/plain' },
+  ] } });
+  const [item] = m.items;
+  assert.deepEqual(/** @type {any} */ (item).attachments, [{ sha256: sha, name: 'bug.png', media_type: 'image/png' }]);
+  assert.equal(m.title, 'bug.png');
+  m.apply({ seq: 2, kind: 'user_message', ts: 2, data: { client_msg_id: 'y', text: 'plain' } });
+  assert.equal('attachments' in m.items[1], false);
 });
