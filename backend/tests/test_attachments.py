@@ -137,6 +137,15 @@ def test_turn_content_gives_images_as_blocks_and_text_inline() -> None:
     ]
 
 
+def test_plain_text_for_agents_without_content_blocks() -> None:
+    assert Turn(1, "plain").plain_text() == "plain"
+    turn = Turn(1, "look", (Attachment("a.png", "image/png", PNG), Attachment("n.md", "text/markdown", b"# notes")))
+    assert turn.plain_text() == (
+        "[The user attached an image, a.png, which this agent cannot see.]\n\n"
+        '<attached_file name="n.md">\n# notes\n</attached_file>\n\nlook'
+    )
+
+
 # the server
 
 

@@ -83,6 +83,20 @@ class Turn:
     text: str
     attachments: tuple[Attachment, ...] = ()
 
+    def plain_text(self) -> str:
+        """The turn as text alone, for an agent that takes no content blocks: text files inline, each
+        image named (that agent cannot see it)."""
+        parts = []
+        for attachment in self.attachments:
+            if attachment.is_image:
+                parts.append(f"[The user attached an image, {attachment.name}, which this agent cannot see.]")
+            else:
+                body = attachment.data.decode("utf-8", errors="replace")
+                parts.append(f'<attached_file name="{attachment.name}">\n{body}\n</attached_file>')
+        if self.text.strip() or not parts:
+            parts.append(self.text)
+        return "\n\n".join(parts)
+
 
 class TurnSink(Protocol):
     """Where an adapter reports what happens in a turn; the runner logs it durably."""
