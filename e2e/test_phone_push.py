@@ -115,7 +115,8 @@ def test_tapping_the_notification_lands_on_the_approval_card(phone: Any, server:
     send_message(page, "Please approve a command")
     page.wait_for_selector(CARD)
     cid = conversation_id(page)
-    page.goto(f"{server.base_url}/#/new")  # the user moved on; the card waits in its conversation
+    page.goto("about:blank")  # the user moved on (a fresh start: a same-page hash change once kept the old view under load)
+    page.goto(f"{server.base_url}/#/new")  # the card waits in its conversation
     page.wait_for_function(READY)
     page.wait_for_function("() => !document.querySelector('#approval-dock .approval-card')")
 
