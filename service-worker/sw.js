@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+871f256fde';
+const VERSION = '0.1.0+26fe223c86';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -37,6 +37,8 @@ const SHELL = [
   '/js/ids.js',
   '/js/markdown.js',
   '/js/outbox.js',
+  '/js/attachments.js',
+  '/js/ui/thumbs.js',
   '/js/projects.js',
   '/js/push.js',
   '/js/routes.js',
@@ -279,7 +281,41 @@ function requestFor(entry) {
     if (entry.answers) body.answers = entry.answers;
     return { path: `${conv}/approvals/${encodeURIComponent(entry.approval_id)}`, body };
   }
-  return { path: `${conv}/messages`, body: { client_msg_id: entry.client_msg_id, text: entry.text } };
+  const body = { client_msg_id: entry.client_msg_id, text: entry.text };
+  if (entry.attachments && entry.attachments.length) {
+    body.attachments = entry.attachments.map((a) => ({ sha256: a.sha256, name: a.name, media_type: a.media_type }));
+  }
+  return { path: `${conv}/messages`, body };
+}
+
+/**
+ * Upload a message's files not yet on the server (PUT /api/blobs/{sha256}, idempotent), marking each
+ * in the outbox as it goes. The rules of uploadOutcome in pwa/js/attachments.js.
+ * @param {IDBDatabase} db
+ * @param {any} entry
+ * @returns {Promise<'done'|'retry'|'signed_out'|{refused: string}>}
+ */
+async function uploadAttachments(db, entry) {
+  for (const a of (entry.attachments || []).filter((x) => !x.uploaded)) {
+    let response;
+    try {
+      response = await fetch(`/api/blobs/${a.sha256}`, { method: 'PUT', credentials: 'same-origin', body: a.data });
+    } catch {
+      return 'retry';
+    }
+    if (response.status === 401) return 'signed_out';
+    if (response.status === 400 || response.status === 413 || response.status === 415) {
+      let body = null;
+      try { body = await response.json(); } catch { /* not JSON */ }
+      return { refused: (body && body.error && body.error.message) || `The server refused an attachment (${response.status}).` };
+    }
+    if (!response.ok) return 'retry';
+    await updateEntry(db, entry.client_msg_id, (e) => ({
+      ...e,
+      attachments: (e.attachments || []).map((x) => (x.sha256 === a.sha256 ? { ...x, uploaded: true } : x)),
+    }));
+  }
+  return 'done';
 }
 
 function idbRequest(request) {
@@ -329,6 +365,19 @@ async function flushOutbox({ exclude }) {
     let retry = false;
     for (const entry of due) {
       const { path, body: payload } = requestFor(entry);
+      if (entry.attachments && entry.attachments.some((a) => !a.uploaded)) {
+        const uploaded = await uploadAttachments(db, entry);
+        if (uploaded === 'signed_out') break;
+        if (uploaded === 'retry') {
+          retry = true;
+          break;
+        }
+        if (uploaded !== 'done') {
+          await updateEntry(db, entry.client_msg_id, (e) => ({ ...e, refused: uploaded.refused }));
+          changed = true;
+          continue;
+        }
+      }
       let response;
       try {
         response = await fetch(path, {

@@ -21,6 +21,7 @@ from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.registry import AgentRegistry
 from swe_swe.agents.select import choose_agent
 from swe_swe.approvals import Approvals
+from swe_swe.blobs import Blobs
 from swe_swe.config import Config
 from swe_swe.conversations import Conversations, ModeSettings
 from swe_swe.errors import ErrorCode, ProtocolError
@@ -79,7 +80,9 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     if not isinstance(agent, AgentRegistry):
         agent = AgentRegistry([agent])
     projects = Projects([config.workdir, *config.more_workdirs], config.projects_root)
-    runner = TurnRunner(store, hub, agent, Approvals(store, hub, config.approval_timeout_seconds), projects)
+    blobs = Blobs(config.data_dir)
+    runner = TurnRunner(store, hub, agent, Approvals(store, hub, config.approval_timeout_seconds), projects, blobs)
+    app.ctx.blobs = blobs
     app.ctx.projects = projects
     app.ctx.session_lister = SessionLister()
     app.ctx.config = config
@@ -265,6 +268,8 @@ async def _sweep_expired(app: Sanic) -> None:
     while True:
         with contextlib.suppress(Exception):
             await app.ctx.conversations.expire_inactive()
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(app.ctx.blobs.sweep, app.ctx.store.referenced_blobs())
         await asyncio.sleep(EXPIRY_SWEEP_SECONDS)
 
 

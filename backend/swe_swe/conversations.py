@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from swe_swe.store import ApprovalEnd, Conversation, ImportDraft, Store, StoredM
 from swe_swe.turns import TurnRunner, conversation_ref
 
 log = logging.getLogger("swe_swe.conversations")
+_TEXT_TYPE = re.compile(r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")
 
 
 @dataclass(frozen=True)
@@ -143,14 +145,29 @@ class Conversations:
             raise ProtocolError(ErrorCode.NOT_FOUND, "This conversation does not exist on this server.")
         return conversation
 
-    def submit(self, conversation_id: str, client_msg_id: str, text: str) -> StoredMessage:
-        """Store (idempotently), publish, and queue the turn. Stored before anyone is told (I1)."""
+    def submit(
+        self, conversation_id: str, client_msg_id: str, text: str, attachments: tuple[dict[str, str], ...] = ()
+    ) -> StoredMessage:
+        """Store (idempotently), publish, and queue the turn. Stored before anyone is told (I1).
+        Each attachment's blob must have been uploaded first."""
         self.require(conversation_id)
-        stored = self.store.add_user_message(conversation_id, client_msg_id, text)
+        checked = [self._attachment(a, client_msg_id) for a in attachments]
+        stored = self.store.add_user_message(conversation_id, client_msg_id, text, checked)
         if stored.event is not None:
             self.hub.publish(conversation_id, stored.event)
             self.runner.kick(conversation_id)
         return stored
+
+    def _attachment(self, attachment: dict[str, str], client_msg_id: str) -> dict[str, str]:
+        """The attachment as logged: an image's type is the one its bytes tell; text keeps a text type."""
+        blobs = self.runner.blobs
+        found = blobs.media_type(attachment["sha256"]) if blobs is not None else None
+        if found is None:
+            raise ProtocolError(ErrorCode.NOT_FOUND, user_texts.ATTACHMENT_NOT_UPLOADED, client_msg_id)
+        media_type = attachment["media_type"].lower()
+        if found.startswith("image/") or media_type.startswith("image/") or not _TEXT_TYPE.match(media_type):
+            media_type = found
+        return {**attachment, "media_type": media_type}
 
     async def approve(self, conversation_id: str, answer: Approve, client_id: str) -> ApprovalEnd:
         """An answer to an approval; acked with the event that ended it (I7)."""
@@ -203,7 +220,10 @@ class Conversations:
             self.agent.forget(ConversationRef(conversation_id, imported, agent=conversation.agent))
         for subscriber in self.hub.subscribers(conversation_id):
             subscriber.offer_close(CloseCode.CONVERSATION_DELETED, "conversation deleted")
-        self.store.delete_conversation(conversation_id)
+        unreferenced = self.store.delete_conversation(conversation_id)
+        if self.runner.blobs is not None:
+            for sha256 in unreferenced:
+                self.runner.blobs.delete(sha256)
         log.info("conversation %s deleted", conversation_id)
 
     async def expire_inactive(self) -> list[str]:

@@ -7,9 +7,10 @@ import dataclasses
 from typing import Any
 
 from sanic import Blueprint, Request, json
+from sanic.exceptions import PayloadTooLarge
 from sanic.response import HTTPResponse
 
-from swe_swe import __version__, protocol
+from swe_swe import __version__, blobs, protocol
 from swe_swe.agents.claude_import import import_key
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.ids import canonical_uuid
@@ -148,7 +149,7 @@ async def conversation_events(request: Request, conversation_id: str) -> HTTPRes
 @api.post("/conversations/<conversation_id>/messages")
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     send = protocol.parse_message_fields(_limited_json_body(request), request.app.ctx.config.max_text_chars)
-    stored = request.app.ctx.conversations.submit(_conversation_id(conversation_id), send.client_msg_id, send.text)
+    stored = request.app.ctx.conversations.submit(_conversation_id(conversation_id), send.client_msg_id, send.text, send.attachments)
     return _ack(request, stored.seq, stored.duplicate)
 
 
@@ -163,6 +164,44 @@ def _limited_json_body(request: Request) -> dict[str, Any]:
     if len(request.body) > config.max_frame_bytes:
         raise ProtocolError(ErrorCode.TOO_LARGE, f"requests are limited to {config.max_frame_bytes} bytes")
     return protocol.decode_json_object(request.body)
+
+
+@api.put("/blobs/<sha256>", stream=True, ctx_raw_body=True)
+async def put_blob(request: Request, sha256: str) -> HTTPResponse:
+    """An attachment's raw bytes, named by their SHA-256: idempotent. Streamed, so the 1 MiB limit on
+    other requests does not apply; this route bounds its own size (MAX_BLOB_BYTES, else 413)."""
+    expected = blobs.valid_sha256(sha256)
+    if expected is None:
+        raise ProtocolError(ErrorCode.BAD_FRAME, "The address must end with the body's SHA-256 in hex.")
+    stream = request.stream
+    assert stream is not None
+    stream.request_max_size = blobs.MAX_BLOB_BYTES  # Sanic refuses a larger Content-Length on the first read
+    writer = request.app.ctx.blobs.writer(expected)
+    try:
+        while True:
+            try:
+                chunk = await stream.read()
+            except PayloadTooLarge:
+                raise ProtocolError(ErrorCode.TOO_LARGE, blobs.TOO_LARGE) from None
+            if chunk is None:
+                break
+            writer.write(chunk)
+        info = await asyncio.to_thread(writer.finish)
+    finally:
+        writer.abort()
+    return json({"sha256": info.sha256, "size": info.size})
+
+
+@api.get("/blobs/<sha256>")
+async def get_blob(request: Request, sha256: str) -> HTTPResponse:
+    """An attachment's bytes, for the timeline's thumbnails on a device that did not send it."""
+    store = request.app.ctx.blobs
+    media_type = store.media_type(sha256)
+    data = await asyncio.to_thread(store.read, sha256) if media_type is not None else None
+    if data is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, "No such attachment.")
+    content_type = media_type if media_type.startswith("image/") else "text/plain; charset=utf-8"
+    return HTTPResponse(data, content_type=content_type, headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
 
 @api.post("/conversations/<conversation_id>/approvals/<approval_id>")

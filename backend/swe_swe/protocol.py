@@ -29,6 +29,7 @@ class Hello:
 class Send:
     client_msg_id: str
     text: str
+    attachments: tuple[dict[str, str], ...] = ()  # {sha256, name, media_type}, each uploaded first
 
 
 @dataclass(frozen=True)
@@ -104,14 +105,44 @@ def _optional_uuid(obj: dict[str, Any], name: str) -> str | None:
 def parse_message_fields(obj: dict[str, Any], max_text_chars: int) -> Send:
     """The `send` rules, shared with `POST /api/conversations/{id}/messages`."""
     client_msg_id = _client_msg_id(obj)
+    attachments = _attachments(obj.get("attachments"), client_msg_id)
     text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is None and attachments:
+        text = ""
+    if not isinstance(text, str) or not (text.strip() or attachments):
         raise ProtocolError(ErrorCode.BAD_FRAME, "'text' must be a non-empty string", client_msg_id)
     if len(text) > max_text_chars:
         raise ProtocolError(
             ErrorCode.TOO_LARGE, f"the message is longer than {max_text_chars} characters", client_msg_id
         )
-    return Send(client_msg_id=client_msg_id, text=text)
+    return Send(client_msg_id=client_msg_id, text=text, attachments=attachments)
+
+
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_NAME_CHARS = 255
+
+
+def _attachments(value: Any, client_msg_id: str) -> tuple[dict[str, str], ...]:
+    """`attachments: [{sha256, name, media_type}]`, at most MAX_ATTACHMENTS; the blobs are checked later."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ProtocolError(ErrorCode.BAD_FRAME, "'attachments' must be a list", client_msg_id)
+    if len(value) > MAX_ATTACHMENTS:
+        raise ProtocolError(ErrorCode.TOO_LARGE, f"a message takes at most {MAX_ATTACHMENTS} attachments", client_msg_id)
+    parsed = []
+    for item in value:
+        sha256 = item.get("sha256") if isinstance(item, dict) else None
+        name = item.get("name") if isinstance(item, dict) else None
+        media_type = item.get("media_type") if isinstance(item, dict) else None
+        if not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
+            raise ProtocolError(ErrorCode.BAD_FRAME, "each attachment needs the 'sha256' of an uploaded blob", client_msg_id)
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_ATTACHMENT_NAME_CHARS:
+            raise ProtocolError(ErrorCode.BAD_FRAME, f"each attachment needs a 'name' of at most {MAX_ATTACHMENT_NAME_CHARS} characters", client_msg_id)
+        if not isinstance(media_type, str) or not 0 < len(media_type) <= 100:
+            raise ProtocolError(ErrorCode.BAD_FRAME, "each attachment needs a 'media_type'", client_msg_id)
+        parsed.append({"sha256": sha256.lower(), "name": name, "media_type": media_type})
+    return tuple(parsed)
 
 
 def _client_msg_id(obj: dict[str, Any]) -> str:

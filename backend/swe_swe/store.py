@@ -202,7 +202,18 @@ class AllowRule(BaseModel):
     created_at = IntegerField()
 
 
-MODELS = [SchemaInfo, Conversation, ConversationKey, Event, AgentRun, RecoveryStep, Approval, AllowRule]
+class BlobRef(BaseModel):
+    """A conversation's message refers to an attachment blob: the blob goes when no conversation does.
+    (A new table: `create_tables` adds it to an older database, no schema step needed.)"""
+
+    sha256 = CharField(index=True)
+    conversation_id = CharField(index=True)
+
+    class Meta:
+        indexes = ((("conversation_id", "sha256"), True),)
+
+
+MODELS = [SchemaInfo, Conversation, ConversationKey, Event, AgentRun, RecoveryStep, Approval, AllowRule, BlobRef]
 
 
 class LoggedEvent(NamedTuple):
@@ -249,6 +260,7 @@ class PendingMessage:
     seq: int
     client_msg_id: str
     text: str
+    attachments: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -425,8 +437,12 @@ class Store:
                 Conversation.update(status="expired").where(Conversation.id.in_(ids)).execute()
         return ids
 
-    def delete_conversation(self, conversation_id: str) -> None:
+    def delete_conversation(self, conversation_id: str) -> list[str]:
+        """Delete it and all it owns; returns the blobs it referred to that no other conversation does."""
         with self.db.atomic():
+            shas = [row.sha256 for row in BlobRef.select(BlobRef.sha256).where(BlobRef.conversation_id == conversation_id)]
+            BlobRef.delete().where(BlobRef.conversation_id == conversation_id).execute()
+            still = {row.sha256 for row in BlobRef.select(BlobRef.sha256).where(BlobRef.sha256.in_(shas))} if shas else set()
             Event.delete().where(Event.conversation_id == conversation_id).execute()
             AgentRun.delete().where(AgentRun.conversation_id == conversation_id).execute()
             RecoveryStep.delete().where(RecoveryStep.conversation_id == conversation_id).execute()
@@ -434,6 +450,10 @@ class Store:
             Approval.delete().where(Approval.conversation_id == conversation_id).execute()
             AllowRule.delete().where(AllowRule.conversation_id == conversation_id).execute()
             Conversation.delete().where(Conversation.id == conversation_id).execute()
+        return [sha for sha in shas if sha not in still]
+
+    def referenced_blobs(self) -> set[str]:
+        return {row.sha256 for row in BlobRef.select(BlobRef.sha256).distinct()}
 
     # the event log
 
@@ -462,21 +482,28 @@ class Store:
         )
         return LoggedEvent(seq=row[0], kind=kind, ts=ts, data_json=data_json)
 
-    def add_user_message(self, conversation_id: str, client_msg_id: str, text: str) -> StoredMessage:
-        """Store a user message once per client_msg_id; a repeat returns the first one's seq."""
+    def add_user_message(
+        self, conversation_id: str, client_msg_id: str, text: str, attachments: list[dict[str, Any]] | None = None
+    ) -> StoredMessage:
+        """Store a user message once per client_msg_id; a repeat returns the first one's seq. Its
+        attachments (`{sha256, name, media_type}`) are logged with it and their blobs linked to the conversation."""
         with self.db.atomic():
             existing = Event.get_or_none(
                 (Event.conversation_id == conversation_id) & (Event.client_msg_id == client_msg_id)
             )
             if existing is not None:
                 return StoredMessage(seq=existing.seq, duplicate=True, event=None)
-            event = self._append(
-                conversation_id, "user_message", {"client_msg_id": client_msg_id, "text": text}, client_msg_id
-            )
+            data: dict[str, Any] = {"client_msg_id": client_msg_id, "text": text}
+            if attachments:
+                data["attachments"] = attachments
+            event = self._append(conversation_id, "user_message", data, client_msg_id)
+            for sha256 in {a["sha256"] for a in attachments or []}:
+                BlobRef.insert(sha256=sha256, conversation_id=conversation_id).on_conflict_ignore().execute()
             conversation = Conversation.get(Conversation.id == conversation_id)
             updates: dict[Any, Any] = {}
             if not conversation.title:
-                updates[Conversation.title] = " ".join(text.split())[:80]
+                title = text or ", ".join(a["name"] for a in attachments or [])
+                updates[Conversation.title] = " ".join(title.split())[:80]
             if conversation.status == "expired":
                 updates[Conversation.status] = "idle"
             if updates:
@@ -516,7 +543,7 @@ class Store:
         if row is None:
             return None
         data = orjson.loads(row.data)
-        return PendingMessage(seq=row.seq, client_msg_id=data["client_msg_id"], text=data["text"])
+        return PendingMessage(row.seq, data["client_msg_id"], data["text"], tuple(data.get("attachments") or ()))
 
     def conversations_with_pending_messages(self) -> list[str]:
         return [c.id for c in Conversation.select(Conversation.id) if self.next_pending_message(c.id)]

@@ -13,13 +13,24 @@ from collections.abc import Callable
 from typing import Any
 
 from swe_swe import protocol
-from swe_swe.agents.base import Agent, CancelReason, ConversationRef, Respond, RunOutcome, ToolRequest, Turn, TurnResult
+from swe_swe.agents.base import (
+    Agent,
+    Attachment,
+    CancelReason,
+    ConversationRef,
+    Respond,
+    RunOutcome,
+    ToolRequest,
+    Turn,
+    TurnResult,
+)
 from swe_swe.approvals import Approvals
+from swe_swe.blobs import Blobs
 from swe_swe.errors import StorageUnavailable
 from swe_swe.hub import Hub
 from swe_swe.log_events import log_event
 from swe_swe.projects import Projects
-from swe_swe.store import Conversation, Store
+from swe_swe.store import Conversation, PendingMessage, Store
 
 log = logging.getLogger("swe_swe.turns")
 HISTORY_EVENTS = 2000
@@ -143,8 +154,17 @@ class RunSink:
 
 
 class TurnRunner:
-    def __init__(self, store: Store, hub: Hub, agent: Agent, approvals: Approvals, projects: Projects | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        hub: Hub,
+        agent: Agent,
+        approvals: Approvals,
+        projects: Projects | None = None,
+        blobs: Blobs | None = None,
+    ) -> None:
         self.store = store
+        self.blobs = blobs
         self.projects = projects
         self.hub = hub
         self.agent = agent
@@ -170,15 +190,26 @@ class TurnRunner:
                 conversation = self.store.get_conversation(conversation_id)
                 if message is None or conversation is None:
                     break
-                await self._run_one(conversation, message.seq, message.text)
+                await self._run_one(conversation, await self._turn(message))
         finally:
             conversation = self.store.get_conversation(conversation_id)
             if conversation is not None and conversation.status == "running":
                 self.store.set_status(conversation_id, "idle")
 
-    async def _run_one(self, conversation: Conversation, seq: int, text: str) -> None:
+    async def _turn(self, message: PendingMessage) -> Turn:
+        """The message with its attachments' bytes (read off the loop: up to 10 files of 10 MiB)."""
+        if not message.attachments or self.blobs is None:
+            return Turn(message.seq, message.text)
+        blobs = self.blobs
+        found = await asyncio.gather(*(asyncio.to_thread(blobs.read, a["sha256"]) for a in message.attachments))
+        attachments = tuple(
+            Attachment(a["name"], a["media_type"], data) for a, data in zip(message.attachments, found, strict=True) if data is not None
+        )
+        return Turn(message.seq, message.text, attachments)
+
+    async def _run_one(self, conversation: Conversation, turn: Turn) -> None:
         conversation_id = conversation.id
-        run = self.store.start_run(conversation_id, seq, resumed=False)
+        run = self.store.start_run(conversation_id, turn.message_seq, resumed=False)
         sink = RunSink(self, conversation_id, run.id)
         self._running.add(conversation_id)
         try:
@@ -188,7 +219,7 @@ class TurnRunner:
                 result = TurnResult(RunOutcome.ERROR, None)
             else:
                 sink.during_turn = True
-                result = await self.agent.run_turn(ref, Turn(seq, text), sink)
+                result = await self.agent.run_turn(ref, turn, sink)
         except asyncio.CancelledError:
             result = TurnResult(RunOutcome.INTERRUPTED, None)
             self._finish(sink, run.id, result)

@@ -20,6 +20,7 @@ MODE_UNKNOWN = "That permission mode does not exist."
 APPROVAL_NOT_FOUND = "This approval does not exist in this conversation."
 ANSWERS_REQUIRED = "Choose an answer to each question, or deny."
 RULE_REVOKED = "No longer allowed always: {label}."
+ATTACHMENT_NOT_UPLOADED = "An attachment of this message has not been uploaded to the server: send it again."
 
 
 def approval_timed_out(seconds: float) -> str:

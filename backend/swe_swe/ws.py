@@ -162,7 +162,7 @@ class Connection:
         if self.conversation_id is None:
             raise ProtocolError(ErrorCode.PROTOCOL, "send 'hello' first")
         if isinstance(frame, protocol.Send):
-            stored = self.conversations.submit(self.conversation_id, frame.client_msg_id, frame.text)
+            stored = self.conversations.submit(self.conversation_id, frame.client_msg_id, frame.text, frame.attachments)
             self._ack(frame.client_msg_id, stored.seq, stored.duplicate)
         elif isinstance(frame, protocol.Approve):
             ended = await self.conversations.approve(self.conversation_id, frame, self.client_id)

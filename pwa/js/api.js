@@ -36,6 +36,16 @@ export async function call(path, init = {}) {
   return { ok: false, reason: 'error', status: response.status, message };
 }
 
+/**
+ * Upload an attachment's bytes under their SHA-256 (idempotent).
+ * @param {string} sha256
+ * @param {Blob} data
+ * @returns {Promise<ApiResult>} value: {sha256, size}
+ */
+export function uploadBlob(sha256, data) {
+  return call(`/api/blobs/${encodeURIComponent(sha256)}`, { method: 'PUT', body: data, headers: { 'Content-Type': 'application/octet-stream' } });
+}
+
 /** @returns {Promise<ApiResult>} value: {conversations: ConversationSummary[]} */
 export function listConversations() {
   return call('/api/conversations');

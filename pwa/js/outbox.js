@@ -8,6 +8,8 @@
 // times, one per connection) → acked (acked_seq set: the server stored it) → removed once the
 // conversation's log holds that seq. A message whose user_message event is seen in the log is done too.
 
+import { attachmentRefs } from './attachments.js';
+
 /** Queued messages older than this wait for the user's choice (send anyway / discard). */
 export const DEFAULT_EXPIRY_MS = 60 * 60 * 1000;
 /** The server's default limit for a message's text. */
@@ -26,7 +28,9 @@ export const MAX_REASON_CHARS = 2000;
  * @property {string} client_msg_id   UUID, the idempotency key
  * @property {string} conversation_id server id, or a local "new-…" id until the server names it
  * @property {EntryType} [type]       absent: a message (entries from before types existed)
- * @property {string} text            a message's text ('' for the other types)
+ * @property {string} text            a message's text ('' for the other types; may be '' with attachments)
+ * @property {import('./attachments.js').PendingAttachment[]} [attachments]  a message's files, kept
+ *   here (with their bytes) until the log holds the message; absent on entries from before attachments
  * @property {string} [approval_id]   approve: the approval it answers
  * @property {Decision} [decision]    approve
  * @property {string|null} [message]  approve: the reason told to the agent on a deny
@@ -45,10 +49,11 @@ export const MAX_REASON_CHARS = 2000;
 /**
  * @param {string} text
  * @param {number} [maxChars]
+ * @param {number} [attachments]  how many files go with it: a file alone is a message
  * @returns {{ok: true, text: string} | {ok: false, error: string}}
  */
-export function validateText(text, maxChars = MAX_TEXT_CHARS) {
-  if (typeof text !== 'string' || text.trim() === '') return { ok: false, error: 'The message is empty.' };
+export function validateText(text, maxChars = MAX_TEXT_CHARS, attachments = 0) {
+  if (typeof text !== 'string' || (text.trim() === '' && !attachments)) return { ok: false, error: 'The message is empty.' };
   if (text.length > maxChars) {
     return { ok: false, error: `The message is too long (${text.length.toLocaleString('en')} of at most ${maxChars.toLocaleString('en')} characters).` };
   }
@@ -56,10 +61,11 @@ export function validateText(text, maxChars = MAX_TEXT_CHARS) {
 }
 
 /**
- * @param {{conversation_id: string, text: string, now: number, id: string}} args
+ * @param {{conversation_id: string, text: string, now: number, id: string,
+ *   attachments?: import('./attachments.js').PendingAttachment[]}} args
  * @returns {OutboxEntry}
  */
-export function createEntry({ conversation_id, text, now, id }) {
+export function createEntry({ conversation_id, text, now, id, attachments }) {
   return {
     client_msg_id: id,
     conversation_id,
@@ -70,7 +76,16 @@ export function createEntry({ conversation_id, text, now, id }) {
     acked_seq: null,
     send_anyway: false,
     refused: null,
+    ...(attachments?.length ? { attachments } : {}),
   };
+}
+
+/**
+ * A message's `send` fields: its text, and its attachments' references when it has files.
+ * @param {OutboxEntry} entry
+ */
+function messageBody(entry) {
+  return { client_msg_id: entry.client_msg_id, text: entry.text, ...(entry.attachments?.length ? { attachments: attachmentRefs(entry) } : {}) };
 }
 
 /**
@@ -115,7 +130,7 @@ export function frameFor(entry) {
   switch (entryType(entry)) {
     case 'approve': return { type: 'approve', client_msg_id: entry.client_msg_id, ...answerBody(entry) };
     case 'set_mode': return { type: 'set_mode', client_msg_id: entry.client_msg_id, mode: entry.mode };
-    default: return { type: 'send', client_msg_id: entry.client_msg_id, text: entry.text };
+    default: return { type: 'send', ...messageBody(entry) };
   }
 }
 
@@ -147,7 +162,7 @@ export function httpRequestFor(entry) {
       return { path: `${conv}/approvals/${encodeURIComponent(approvalId)}`, body: { client_msg_id: entry.client_msg_id, ...rest } };
     }
     case 'set_mode': return null;
-    default: return { path: `${conv}/messages`, body: { client_msg_id: entry.client_msg_id, text: entry.text } };
+    default: return { path: `${conv}/messages`, body: messageBody(entry) };
   }
 }
 

@@ -17,7 +17,8 @@ import { applyCodexEvent, applyCodexPartial, isCodexEvent, newCodexState } from 
 
 /**
  * @typedef {{key:string, rev:number, seq:number, ts:number}} Base
- * @typedef {Base & {kind:'user', text:string, client_msg_id:string, turn:'waiting'|'running'|'done'|'ok'|'error'|'stopped'|'interrupted'}} UserItem
+ * @typedef {{sha256: string, name: string, media_type: string}} AttachmentRef
+ * @typedef {Base & {kind:'user', text:string, client_msg_id:string, attachments?: AttachmentRef[], turn:'waiting'|'running'|'done'|'ok'|'error'|'stopped'|'interrupted'}} UserItem
  * @typedef {Base & {kind:'assistant', text:string, message_id:string|null}} AssistantItem
  * @typedef {Base & {kind:'thinking', text:string}} ThinkingItem
  * @typedef {Base & {kind:'tool', id:string, name:string, input:any, summary:string,
@@ -225,7 +226,9 @@ export class ConversationModel {
   /** @param {LoggedEvent} event @param {any} data @param {any} base */
   onUserMessage(event, data, base) {
     const text = String(data.text ?? '');
-    if (!this.title) this.title = oneLine(text, 80);
+    const files = attachmentRefs(data.attachments);
+    if (!this.title) this.title = oneLine(text || files.map((a) => a.name).join(', '), 80);
+    if (files.length) base = { ...base, attachments: files };
     if (data.imported) {
       // history of a session continued from a terminal: its turn ran there, none will run here
       this.add({ ...base, kind: 'user', key: `u${event.seq}`, text, client_msg_id: '', turn: 'done' });
@@ -550,4 +553,16 @@ export function buildModel(events, status) {
   if (status && !events.length) model.setStatus(status);
   model.takeChanges();
   return model;
+}
+
+/**
+ * A user_message's attachments as logged, each checked (a log from a newer or odd server draws nothing wrong).
+ * @param {unknown} list
+ * @returns {AttachmentRef[]}
+ */
+export function attachmentRefs(list) {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((a) => a && typeof a.sha256 === 'string' && /^[0-9a-f]{64}$/.test(a.sha256))
+    .map((a) => ({ sha256: a.sha256, name: String(a.name ?? 'file'), media_type: String(a.media_type ?? '') }));
 }

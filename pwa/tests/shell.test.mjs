@@ -135,6 +135,7 @@ test('the worker and outbox.js agree on how an entry goes over HTTP, for every t
     outbox.createAnswer({ conversation_id: conv, approval_id: 'ap/1', decision: 'deny', message: 'not now', now, id: 'a' }),
     outbox.createAnswer({ conversation_id: conv, approval_id: 'ap2', decision: 'allow', answers: { 'Q?': ['A', 'B'] }, now, id: 'q' }),
     outbox.createModeChange({ conversation_id: conv, mode: 'plan', now, id: 's' }),
+    outbox.createEntry({ conversation_id: conv, text: '', now, id: 'f', attachments: [{ sha256: 'ab', name: 'a.png', media_type: 'image/png', size: 1, data: null }] }),
   ];
   for (const e of entries) {
     assert.deepEqual(JSON.parse(JSON.stringify(context.requestFor(e))), outbox.httpRequestFor(e), e.type);

@@ -65,9 +65,37 @@ Respond = Callable[[dict[str, Any]], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: an image (`media_type` image/*) or UTF-8 text, with its bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+@dataclass(frozen=True)
 class Turn:
     message_seq: int
     text: str
+    attachments: tuple[Attachment, ...] = ()
+
+    def plain_text(self) -> str:
+        """The turn as text alone, for an agent that takes no content blocks: text files inline, each
+        image named (that agent cannot see it)."""
+        parts = []
+        for attachment in self.attachments:
+            if attachment.is_image:
+                parts.append(f"[The user attached an image, {attachment.name}, which this agent cannot see.]")
+            else:
+                body = attachment.data.decode("utf-8", errors="replace")
+                parts.append(f'<attached_file name="{attachment.name}">\n{body}\n</attached_file>')
+        if self.text.strip() or not parts:
+            parts.append(self.text)
+        return "\n\n".join(parts)
 
 
 class TurnSink(Protocol):

@@ -23,7 +23,7 @@ from swe_swe.agents.claude_import import SessionHistory, read_history
 from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
-from swe_swe.agents.stream_json import Exchange, StreamJsonPool
+from swe_swe.agents.stream_json import Exchange, StreamJsonPool, turn_content
 from swe_swe.config import Config
 from swe_swe.ids import is_uuid
 from swe_swe.recap import build_recap
@@ -182,7 +182,7 @@ class ClaudeAgent(Agent):
             sink.process_started(live.process.pid)
         resumed = launch is None or launch.resume
         sink.run_started(resumed=resumed, fallback=bool(launch and launch.recap))
-        return await self.pool.exchange(conversation.id, turn.text, sink, hide=_hide_session_missing)
+        return await self.pool.exchange(conversation.id, turn_content(turn), sink, hide=_hide_session_missing)
 
     async def _guard(self, conversation: ConversationRef, launch: Launch | None, turn: Turn, sink: TurnSink) -> Exchange:
         """The CLI refused the session although it looked fine: restore or fall back, once."""

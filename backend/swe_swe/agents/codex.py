@@ -166,7 +166,7 @@ class CodexAgent(Agent):
         sink.run_started(resumed=launch is None or launch.resume, fallback=bool(launch and launch.recap))
         self._cancel_idle(session)
         try:
-            end = await session.run(turn.text, policy, sink, self.config.stop_grace_seconds)
+            end = await session.run(turn.plain_text(), policy, sink, self.config.stop_grace_seconds)
         except ThreadMissing:
             await self.close(conversation.id)
             raise

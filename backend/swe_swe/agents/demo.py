@@ -9,7 +9,7 @@ from pathlib import Path
 
 from swe_swe.agents.base import Agent, ConversationRef, Turn, TurnResult, TurnSink
 from swe_swe.agents.leftovers import RunningAgents
-from swe_swe.agents.stream_json import StreamJsonPool
+from swe_swe.agents.stream_json import StreamJsonPool, turn_content
 
 
 class DemoAgent(Agent):
@@ -40,7 +40,7 @@ class DemoAgent(Agent):
                 sink.agent_session_changed(session_id)
                 sink.log("session_started", {"fallback": False})
         sink.run_started(resumed=resumed)
-        exchange = await self.pool.exchange(conversation.id, turn.text, sink)
+        exchange = await self.pool.exchange(conversation.id, turn_content(turn), sink)
         return exchange.result
 
     async def stop_turn(self, conversation_id: str) -> None:

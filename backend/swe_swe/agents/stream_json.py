@@ -12,6 +12,7 @@ protocol, not output: they are never logged as `agent` events.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
 import logging
@@ -22,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from swe_swe.agents.base import CancelReason, RunOutcome, ToolRequest, TurnResult, TurnSink
+from swe_swe.agents.base import CancelReason, RunOutcome, ToolRequest, Turn, TurnResult, TurnSink
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
 
@@ -32,8 +33,28 @@ log = logging.getLogger("swe_swe.agents")
 _request_numbers = itertools.count(1)
 
 
-def user_turn_line(text: str) -> str:
-    return orjson.dumps({"type": "user", "message": {"role": "user", "content": text}}).decode()
+def user_turn_line(content: str | list[dict[str, Any]]) -> str:
+    """A user turn: plain text, or content blocks (see `turn_content`)."""
+    return orjson.dumps({"type": "user", "message": {"role": "user", "content": content}}).decode()
+
+
+def turn_content(turn: Turn) -> str | list[dict[str, Any]]:
+    """The turn as Claude takes it: its text alone, or with attachments, content blocks: each image as an
+    image block (base64 source), each text file inline in a text block, then the message's own text."""
+    if not turn.attachments:
+        return turn.text
+    blocks: list[dict[str, Any]] = []
+    for attachment in turn.attachments:
+        if attachment.is_image:
+            data = base64.b64encode(attachment.data).decode()
+            blocks.append({"type": "image", "source": {"type": "base64", "media_type": attachment.media_type, "data": data}})
+        else:
+            text = attachment.data.decode("utf-8", errors="replace")
+            name = attachment.name.replace('"', "'")
+            blocks.append({"type": "text", "text": f'<attached_file name="{name}">\n{text}\n</attached_file>'})
+    if turn.text.strip():
+        blocks.append({"type": "text", "text": turn.text})
+    return blocks
 
 
 def control_request_line(request: dict[str, Any]) -> str:
@@ -134,7 +155,11 @@ class StreamJsonPool:
         return live
 
     async def exchange(
-        self, conversation_id: str, text: str, sink: TurnSink, hide: Callable[[dict[str, Any]], bool] | None = None
+        self,
+        conversation_id: str,
+        content: str | list[dict[str, Any]],
+        sink: TurnSink,
+        hide: Callable[[dict[str, Any]], bool] | None = None,
     ) -> Exchange:
         """Write one turn and read events until its `result` (or until the process ends).
 
@@ -150,7 +175,7 @@ class StreamJsonPool:
         live.turn_over.clear()
         exchange = Exchange(result=TurnResult(RunOutcome.ERROR, None))
         try:
-            if await live.process.write_line(user_turn_line(text)):
+            if await live.process.write_line(user_turn_line(content)):
                 await self._read_until_result(live, sink, exchange, hide or _show_all)
         finally:
             live.sink = None

@@ -5,6 +5,8 @@
 
 import * as db from '../db.js';
 import * as ob from '../outbox.js';
+import * as at from '../attachments.js';
+import { uploadBlob } from '../api.js';
 import { uuid } from '../ids.js';
 import { oneLine } from '../format.js';
 import { NOTICE, approvalRecord } from '../screen-text.js';
@@ -68,7 +70,7 @@ export function flush() {
   if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
   if (!c || c.pendingNew || !c.replayed || !conn.connected) return;
   const now = Date.now();
-  const due = ob.toSend([...c.entries.values()], { now, expiryMs: app.expiryMs, inFlight: c.inFlight, leader: c.leader });
+  const due = withFilesUploaded(c, ob.toSend([...c.entries.values()], { now, expiryMs: app.expiryMs, inFlight: c.inFlight, leader: c.leader }));
   const sent = sendBurst(c, due, now);
   const waiting = [...c.entries.values()].some((e) => ob.entryState(e, { now, expiryMs: app.expiryMs, inFlight: c.inFlight }) === 'queued');
   if (waiting) {
@@ -76,6 +78,71 @@ export function flush() {
     flushTimer = setTimeout(() => { reloadEntries().then(flush); }, due.length > sent ? NEXT_BURST_MS : ob.STALE_FOR_FOLLOWER_MS);
   }
   if (sent) scheduleRender();
+}
+
+/** Entries whose files are being uploaded by this tab (client_msg_ids). */
+const uploading = new Set();
+/** After an upload failed for want of a connection, the next try is this much later. */
+const UPLOAD_RETRY_MS = 3000;
+
+/**
+ * The due entries that may go out now: a message waits until each of its files is on the server,
+ * and the messages after it wait too (they stay in order); answers and mode changes do not wait.
+ * The first message with files to upload gets them uploaded.
+ * @param {Current} c
+ * @param {ob.OutboxEntry[]} due
+ */
+function withFilesUploaded(c, due) {
+  let blocked = false;
+  return due.filter((entry) => {
+    if (!ob.isMessage(entry)) return true;
+    if (blocked) return false;
+    if (!at.toUpload(entry).length) return true;
+    blocked = true;
+    uploadFiles(c, entry);
+    return false;
+  });
+}
+
+/**
+ * PUT each file not yet on the server, then mark them uploaded (IndexedDB first) and flush again.
+ * A file the server refuses (type, size) refuses the message, with the server's reason.
+ * @param {Current} c
+ * @param {ob.OutboxEntry} entry
+ */
+async function uploadFiles(c, entry) {
+  const id = entry.client_msg_id;
+  if (uploading.has(id)) return;
+  uploading.add(id);
+  try {
+    const done = new Set();
+    for (const file of at.toUpload(entry)) {
+      const result = await uploadBlob(file.sha256, file.data);
+      const outcome = at.uploadOutcome(result.ok ? 200 : result.status ?? 0);
+      if (outcome === 'refused' && !result.ok) {
+        const message = at.ATTACH_WORDS.notUploaded.replace('{reason}', result.message);
+        await db.updateEntry(id, (e) => ob.markRefused(e, message)).catch(() => {});
+        if (c.entries.has(id)) c.entries.set(id, ob.markRefused(/** @type {ob.OutboxEntry} */ (c.entries.get(id)), message));
+        scheduleRender();
+        return;
+      }
+      if (outcome === 'retry') {
+        setTimeout(() => { if (current() === c) flush(); }, UPLOAD_RETRY_MS);
+        return;
+      }
+      done.add(file.sha256);
+    }
+    await db.updateEntry(id, (e) => at.markUploaded(e, done));
+    const known = c.entries.get(id);
+    if (known) c.entries.set(id, at.markUploaded(known, done));
+  } catch (err) {
+    console.error('swe-swe: could not upload an attachment', err);
+    setTimeout(() => { if (current() === c) flush(); }, UPLOAD_RETRY_MS);
+    return;
+  } finally {
+    uploading.delete(id);
+  }
+  if (current() === c) flush();
 }
 
 /**
@@ -138,18 +205,20 @@ export async function reloadEntries() {
 }
 
 /**
- * Put a message in the outbox (IndexedDB first), then send it if we can.
+ * Put a message in the outbox (IndexedDB first, with its files' bytes), then send it if we can.
  * @param {string} text
+ * @param {at.PendingAttachment[]} [attachments]
  * @returns {Promise<boolean>}
  */
-export async function enqueue(text) {
+export async function enqueue(text, attachments = []) {
   const c = current();
   if (!c) return false;
-  const entry = ob.createEntry({ conversation_id: c.id, text, now: Date.now(), id: uuid() });
+  const entry = ob.createEntry({ conversation_id: c.id, text, now: Date.now(), id: uuid(), attachments });
+  const title = oneLine(text || attachments.map((a) => a.name).join(', '), 80);
   try {
     if (c.pendingNew && !app.records.has(c.id)) {
       // the project is fixed with the first message: a reload must not create it elsewhere
-      c.record = await db.patchConversation(c.id, { ...c.record, project_id: projectForNew() ?? null, title: oneLine(text, 80) });
+      c.record = await db.patchConversation(c.id, { ...c.record, project_id: projectForNew() ?? null, title });
       app.records.set(c.id, c.record);
       await db.setMeta('last_open', c.id); // a reload now reopens it (its route has no id yet)
     }
@@ -161,7 +230,7 @@ export async function enqueue(text) {
   }
   if (current() !== c) return true;
   if (c.pendingNew && !c.record.title) {
-    c.record = { ...c.record, title: oneLine(text, 80) };
+    c.record = { ...c.record, title };
     db.patchConversation(c.id, { title: c.record.title }).catch(() => {});
   }
   view.scrollToBottom(false);

@@ -4,6 +4,7 @@
 import { clear, h } from './dom.js';
 import { renderItem, renderPending } from './items.js';
 import { LiveMarkdownView } from './markdown-dom.js';
+import { releaseThumbs } from './thumbs.js';
 
 const BOTTOM_SLACK_PX = 48;
 
@@ -187,6 +188,7 @@ export class ConversationView {
     const wasAtBottom = this.stickToBottom || this.isAtBottom();
     clear(this.els.pending);
     for (const { entry, state } of rows) this.els.pending.appendChild(renderPending(entry, state, this.ctx));
+    releaseThumbs(new Set(rows.flatMap(({ entry }) => (entry.attachments ?? []).map((a) => a.sha256))));
     if (wasAtBottom) this.scrollToBottom(false);
   }
 

@@ -4,6 +4,7 @@ import { h, icon } from './dom.js';
 import { renderMarkdown } from './markdown-dom.js';
 import { renderToolView } from './tool-views.js';
 import { renderApprovalRecord } from './approval-card.js';
+import { renderAttachments } from './thumbs.js';
 import { formatClock } from '../format.js';
 import { bashExit, toolView } from '../approvals.js';
 
@@ -19,7 +20,8 @@ export function renderItem(item, ctx) {
   switch (item.kind) {
     case 'user':
       return h('li', { ...base, class: `msg user turn-${item.turn}` },
-        h('div', { class: 'bubble', text: item.text }),
+        renderAttachments(item.attachments),
+        item.text ? h('div', { class: 'bubble', text: item.text }) : null,
         h('div', { class: 'meta' }, h('time', { text: formatClock(item.ts) }), item.turn === 'waiting' ? h('span', { class: 'chip', text: 'Queued' }) : null));
     case 'assistant':
       return h('li', { ...base, class: 'msg agent' }, h('div', { class: 'bubble md' }, renderMarkdown(item.text)));
@@ -154,7 +156,8 @@ export function renderPending(entry, state, ctx) {
       h('button', { type: 'button', class: 'btn ghost', dataset: { action: 'discard', id: entry.client_msg_id }, text: 'Discard' }))
     : null;
   return h('li', { class: `msg user pending state-${state}`, 'data-id': entry.client_msg_id },
-    h('div', { class: 'bubble', text: entry.text }),
+    renderAttachments(entry.attachments),
+    entry.text ? h('div', { class: 'bubble', text: entry.text }) : null,
     h('div', { class: 'meta' },
       state === 'queued' || state === 'sending' ? icon('clock', 'icon tiny') : state === 'acked' ? icon('check', 'icon tiny') : icon('alert', 'icon tiny'),
       h('span', { class: 'pending-label', text: labels[state] })),
