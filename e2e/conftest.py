@@ -190,3 +190,26 @@ def conversation_id(page: Any) -> str:
     cid = app_state(page)["conversation_id"]
     assert cid and not cid.startswith("new-"), cid
     return cid
+
+
+def phone_context(browser: Any, playwright: Any, name: str = "Pixel 7") -> Any:
+    """A phone's browser context (touch, DPR, mobile UA) with service workers; the Pixel 7 at 390×844."""
+    device = {**playwright.devices[name]}
+    device.pop("default_browser_type", None)
+    if name == "Pixel 7":
+        device = {**device, "viewport": PHONE, "screen": PHONE}
+    return browser.new_context(**device, service_workers="allow")
+
+
+@pytest.fixture()
+def phone(browser: Any, playwright: Any) -> Any:
+    context = phone_context(browser, playwright)
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def iphone(browser: Any, playwright: Any) -> Any:
+    context = phone_context(browser, playwright, "iPhone 13")
+    yield context
+    context.close()

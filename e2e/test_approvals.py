@@ -12,34 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from conftest import PHONE, Server, conversation_id, open_app, send_message, wait_phase, wait_results
+from conftest import Server, conversation_id, open_app, phone_context, send_message, wait_phase, wait_results
 
 CARD = "#approval-dock .approval-card"
 NO_CARD = "() => document.getElementById('approval-dock').hidden && window.sweSwe.state.approvals.length === 0"
-
-
-def phone_context(browser: Any, playwright: Any, name: str = "Pixel 7") -> Any:
-    device = {**playwright.devices[name]}
-    device.pop("default_browser_type", None)
-    if name == "Pixel 7":
-        device = {**device, "viewport": PHONE, "screen": PHONE}
-    return browser.new_context(**device, service_workers="allow")
-
-
-@pytest.fixture()
-def phone(browser: Any, playwright: Any) -> Any:
-    context = phone_context(browser, playwright)
-    yield context
-    context.close()
-
-
-@pytest.fixture()
-def iphone(browser: Any, playwright: Any) -> Any:
-    context = phone_context(browser, playwright, "iPhone 13")
-    yield context
-    context.close()
 
 
 def ask(page: Any, text: str) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from conftest import conversation_id, open_app, send_message
+from conftest import conversation_id, open_app, phone_context, send_message
 from support.claude_lab import ClaudeLab, claude_lab
-from test_approvals import CARD, events_of, phone_context, record_text, settle
+from test_approvals import CARD, events_of, record_text, settle
 
 
 @pytest.fixture()

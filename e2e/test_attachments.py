@@ -10,22 +10,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conftest import READY, Server, conversation_id, converse, eventually, open_app, wait_phase
-from test_approvals import phone_context
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 SHA = hashlib.sha256(PNG).hexdigest()
-
-
-@pytest.fixture()
-def phone(browser: Any, playwright: Any) -> Any:
-    context = phone_context(browser, playwright)
-    yield context
-    context.close()
 
 
 def user_messages(server: Server, cid: str) -> list[dict[str, Any]]:

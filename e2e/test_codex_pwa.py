@@ -16,7 +16,7 @@ import pytest
 
 from conftest import conversation_id, converse, open_app, send_message, wait_results
 from support.codex_lab import CodexLab, codex_lab
-from test_approvals import CARD, NO_CARD, phone_context
+from test_approvals import CARD, NO_CARD
 
 COMMAND = "printf 'alpha\\nbeta\\n' > notes.txt && cat notes.txt"
 PATCH = ("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: notes.txt\n@@\n alpha\n-beta\n+gamma\n+delta\n"
@@ -30,13 +30,6 @@ NEW_SESSION = "Previous session not found. Started a fresh session with a summar
 def lab(tmp_path: Path) -> Iterator[CodexLab]:
     with codex_lab(tmp_path) as running:
         yield running
-
-
-@pytest.fixture()
-def phone(browser: Any, playwright: Any) -> Any:
-    context = phone_context(browser, playwright)
-    yield context
-    context.close()
 
 
 def answers(page: Any) -> list[str]:

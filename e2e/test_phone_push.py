@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PHONE, READY, Server, conversation_id, eventually, open_app, send_message, wait_for, wait_results
+from conftest import READY, Server, conversation_id, eventually, open_app, send_message, wait_for, wait_results
 from push_service import PushService
 
 CONTACT = "mailto:ops@swe-swe.dev"
@@ -51,15 +51,6 @@ def push_server() -> Iterator[Server]:
             yield s
         finally:
             s.stop()
-
-
-@pytest.fixture()
-def phone(browser: Any, playwright: Any) -> Iterator[Any]:
-    device = {**playwright.devices["Pixel 7"], "viewport": PHONE, "screen": PHONE}
-    device.pop("default_browser_type", None)
-    context = browser.new_context(**device, service_workers="allow")
-    yield context
-    context.close()
 
 
 def registration_id(context: Any, page: Any) -> tuple[Any, str]:

@@ -11,24 +11,14 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PHONE, READY, REPO, Server, open_app, send_message, wait_phase, wait_results
+from conftest import READY, REPO, Server, open_app, send_message, wait_phase, wait_results
 
 AUTH = "#auth-screen:not([hidden])"
-
-
-@pytest.fixture()
-def phone(browser: Any, playwright: Any) -> Iterator[Any]:
-    device = {**playwright.devices["Pixel 7"], "viewport": PHONE, "screen": PHONE}
-    device.pop("default_browser_type", None)
-    context = browser.new_context(**device, service_workers="allow")
-    yield context
-    context.close()
 
 
 def pair(server: Server) -> str:

@@ -8,16 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PHONE, Server, converse, eventually, free_port, open_app
-
-
-@pytest.fixture()
-def phone(browser, playwright) -> Any:
-    device = {**playwright.devices["Pixel 7"], "viewport": PHONE, "screen": PHONE}
-    device.pop("default_browser_type", None)
-    context = browser.new_context(**device, service_workers="allow")
-    yield context
-    context.close()
+from conftest import Server, converse, eventually, free_port, open_app
 
 
 @pytest.fixture()

@@ -7,19 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from websockets.sync.client import connect
 
 from conftest import PHONE, Server, converse, open_app, send_message, wait_results
-
-
-@pytest.fixture()
-def phone(browser, playwright) -> Any:
-    device = {**playwright.devices["Pixel 7"], "viewport": PHONE, "screen": PHONE}
-    device.pop("default_browser_type", None)
-    context = browser.new_context(**device, service_workers="allow")
-    yield context
-    context.close()
 
 
 def no_sideways_scroll(page: Any) -> None:

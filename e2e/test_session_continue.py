@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from claude_harness import desk_session
-from conftest import PHONE, converse, open_app
+from conftest import converse, open_app
 from support.claude_lab import claude_lab
-
-
-@pytest.fixture()
-def phone(browser, playwright) -> Any:
-    device = {**playwright.devices["Pixel 7"], "viewport": PHONE, "screen": PHONE}
-    device.pop("default_browser_type", None)
-    context = browser.new_context(**device, service_workers="allow")
-    yield context
-    context.close()
 
 
 def test_continue_a_terminal_session_on_the_phone(phone, tmp_path: Path, artifacts: Path) -> None:

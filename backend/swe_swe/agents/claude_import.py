@@ -13,7 +13,6 @@ counted and said in a notice), and the file is read line by line in a worker thr
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from swe_swe.agents.claude_sessions import MAX_LINE_BYTES, prompt_text, shorten
+from swe_swe.agents.claude_sessions import prompt_text, shorten, transcript_records
 from swe_swe.transcripts import is_message_line
 
 IMPORT_EVENTS = 2000
@@ -104,15 +103,7 @@ def read_history(path: Path, session_id: str, limit: int = IMPORT_EVENTS) -> Ses
     title = ""
     with path.open("rb") as handle:
         mtime_ms = int(path.stat().st_mtime * 1000)
-        for raw in handle:
-            if len(raw) > MAX_LINE_BYTES:
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
-            if not isinstance(record, dict):
-                continue
+        for record in transcript_records(handle):
             event = event_of(record, session_id)
             if event is None:
                 continue

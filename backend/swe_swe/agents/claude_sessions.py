@@ -11,9 +11,10 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from swe_swe.agents import claude_home
 from swe_swe.ids import is_uuid
@@ -55,6 +56,19 @@ def shorten(text: str, limit: int = TITLE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def transcript_records(handle: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The JSON object lines of a transcript, read one at a time; over-long and broken lines are skipped."""
+    for raw in handle:
+        if len(raw) > MAX_LINE_BYTES:
+            continue
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            yield record
+
+
 def summarize(path: Path, mtime_ms: int) -> SessionSummary | None:
     """None when the CLI would not resume the file."""
     title = ""
@@ -62,13 +76,7 @@ def summarize(path: Path, mtime_ms: int) -> SessionSummary | None:
     resumable = False
     seen_replies: set[str] = set()
     with path.open("rb") as handle:
-        for raw in handle:
-            if len(raw) > MAX_LINE_BYTES:
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
+        for record in transcript_records(handle):
             if not is_message_line(record):
                 continue
             if record.get("isSidechain") or record.get("isMeta"):
