@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,10 @@ def test_a_desk_session_is_listed_continued_with_its_context_and_resumed_in_plac
             return str(welcome["conversation_id"])
 
         conversation_id = asyncio.run(scenario())
+        # the CLI writes the turn into its transcript a moment after the result line (claude-cli.md)
+        deadline = time.monotonic() + 10
+        while transcript.stat().st_size <= size_at_import and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert transcript.stat().st_size > size_at_import, "the same transcript grew: resumed in place"
         details = call("GET", f"{server.base_url}/api/conversations/{conversation_id}")[1]
         assert details["agent_session_id"] == session_id and details["title"] == "remember the word pelican"
