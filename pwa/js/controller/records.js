@@ -34,12 +34,18 @@ export async function refreshCounts() {
   renderList();
 }
 
+// A 401 to a list asked before the server last gave us one is stale: asked before a sign-in that has
+// since succeeded (a pairing code), it must not bring the sign-in screen back.
+let listsAsked = 0;
+let signedInThrough = 0;
+
 /**
  * Merge GET /api/conversations into IndexedDB; forget conversations deleted on the server.
  * @param {api.ConversationSummary[]} list
  */
 export async function applyServerList(list) {
   const fetchedAt = Date.now();
+  signedInThrough = listsAsked;
   app.authorized = true;
   showAuth(false);
   updateBadge(list);
@@ -75,9 +81,10 @@ function takeServerFields() {
  * @returns {Promise<api.ApiResult>}
  */
 export async function syncServerList() {
+  const ask = ++listsAsked;
   const res = await api.listConversations();
   if (res.ok) await applyServerList(res.value?.conversations ?? []);
-  else if (res.reason === 'unauthorized') showAuth(true);
+  else if (res.reason === 'unauthorized' && ask > signedInThrough) showAuth(true);
   return res;
 }
 
@@ -88,7 +95,7 @@ export async function syncServerList() {
 export async function checkAuth() {
   const res = await syncServerList();
   if (res.ok) return 'ok';
-  return res.reason === 'unauthorized' ? 'unauthorized' : 'unknown';
+  return res.reason === 'unauthorized' && app.authorized === false ? 'unauthorized' : 'unknown';
 }
 
 let listTimer = /** @type {any} */ (null);
