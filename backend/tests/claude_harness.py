@@ -22,6 +22,18 @@ def claude_bin() -> Path:
     return path
 
 
+def claude_env(api: FakeMessagesAPI, config_dir: Path) -> dict[str, str]:
+    """What points the real CLI at the loopback fake API and keeps its files in `config_dir`."""
+    return {
+        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{api.port}",
+        "ANTHROPIC_API_KEY": "dummy-key-for-the-fake-api",
+        "CLAUDE_CODE_MAX_RETRIES": "0",
+        "CLAUDE_CONFIG_DIR": str(config_dir),
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+    }
+
+
 @contextmanager
 def claude_server(tmp_path: Path, extra_args: list[str] | None = None, claude: Path | None = None) -> Iterator[tuple[ServerProcess, FakeMessagesAPI, Path]]:
     """Yields (server, fake API, CLAUDE_CONFIG_DIR). The agent works in tmp_path/work."""
@@ -31,14 +43,7 @@ def claude_server(tmp_path: Path, extra_args: list[str] | None = None, claude: P
     workdir = tmp_path / "work"
     config_dir.mkdir()
     workdir.mkdir()
-    env = {
-        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{api.port}",
-        "ANTHROPIC_API_KEY": "dummy-key-for-the-fake-api",
-        "CLAUDE_CODE_MAX_RETRIES": "0",
-        "CLAUDE_CONFIG_DIR": str(config_dir),
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_TELEMETRY": "1",
-    }
+    env = claude_env(api, config_dir)
     server = ServerProcess(
         data_dir=tmp_path / "data",
         agent="claude",
@@ -59,15 +64,7 @@ def transcripts(config_dir: Path) -> list[Path]:
 
 def desk_session(work: Path, api: FakeMessagesAPI, config_dir: Path, prompt: str, age_seconds: float) -> Path:
     """Run `claude -p` in the project as a user at the desk would; returns its transcript, aged."""
-    env = {
-        **os.environ,
-        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{api.port}",
-        "ANTHROPIC_API_KEY": "dummy-key-for-the-fake-api",
-        "CLAUDE_CODE_MAX_RETRIES": "0",
-        "CLAUDE_CONFIG_DIR": str(config_dir),
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_TELEMETRY": "1",
-    }
+    env = {**os.environ, **claude_env(api, config_dir)}
     out = subprocess.run([str(claude_bin()), "-p", "--output-format", "json", prompt], cwd=work, env=env,
                          capture_output=True, text=True, timeout=60, check=True)
     session_id = json.loads(out.stdout)["session_id"]

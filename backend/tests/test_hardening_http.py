@@ -3,7 +3,6 @@ static files and limits (issue 13). Each test would have passed a hostile reques
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import socket
@@ -17,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from server_process import ServerProcess
-from ws_client import Client
+from ws_client import new_conversation
 
 COOKIE = {"Cookie": "swe_swe_token=test-token"}
 BEARER = {"Authorization": "Bearer test-token"}
@@ -58,16 +57,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     proc = ServerProcess(data_dir=tmp_path_factory.mktemp("hardening") / "data").start()
     yield proc
     proc.terminate()
-
-
-def new_conversation(server: ServerProcess) -> str:
-    async def scenario() -> str:
-        client = await Client.connect(server.ws_url)
-        welcome = await client.hello()
-        await client.close()
-        return welcome["conversation_id"]
-
-    return asyncio.run(scenario())
 
 
 def message_body() -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import urllib.error
 import urllib.request
@@ -11,17 +10,7 @@ from typing import Any
 
 from http_client import call
 from server_process import ServerProcess
-from ws_client import Client, run_finished
-
-
-def new_conversation(server: ServerProcess) -> str:
-    async def scenario() -> str:
-        client = await Client.connect(server.ws_url)
-        welcome = await client.hello()
-        await client.close()
-        return welcome["conversation_id"]
-
-    return asyncio.run(scenario())
+from ws_client import new_conversation, run_finished
 
 
 def wait_for_head(server: ServerProcess, conversation_id: str, predicate: Any, timeout: float = 15) -> dict[str, Any]:

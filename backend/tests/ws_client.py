@@ -81,3 +81,14 @@ async def answer_approval(client: Client, approval_id: str, decision: str, clien
 
 def is_kind(kind: str) -> Any:
     return lambda event: event["kind"] == kind
+
+
+def new_conversation(server: Any) -> str:
+    """A conversation made by a `hello` on a socket of `server` (a ServerProcess), which is then closed."""
+    async def scenario() -> str:
+        client = await Client.connect(server.ws_url)
+        welcome = await client.hello()
+        await client.close()
+        return welcome["conversation_id"]
+
+    return asyncio.run(scenario())
