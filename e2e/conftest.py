@@ -136,6 +136,15 @@ def open_app(page: Any, server: Server, route: str = "#/new", base: str | None =
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
 
 
+def go_to_new_conversation(page: Any) -> None:
+    """Open a new conversation in a page already running the app (a same-page #hash change), and wait
+    until it is the one shown: the route becomes "" once it is. A message sent before that went into
+    the conversation being left (seen under load)."""
+    page.goto(page.url.split("#")[0] + "#/new")
+    page.wait_for_function("() => location.hash === '' && window.sweSwe.state.pending_new === true")
+    page.wait_for_function(READY)
+
+
 def app_state(page: Any) -> dict[str, Any]:
     return page.evaluate("() => window.sweSwe.state")
 
@@ -213,3 +222,33 @@ def iphone(browser: Any, playwright: Any) -> Any:
     context = phone_context(browser, playwright, "iPhone 13")
     yield context
     context.close()
+
+
+# ---- what a failed test leaves behind: each open page's app state, for flakes seen only in CI
+
+APP_SNAPSHOT = """() => ({
+  url: location.href,
+  screen: document.getElementById('app')?.dataset.state ?? null,
+  state: window.sweSwe ? {...window.sweSwe.state, items: window.sweSwe.state.items.length} : null,
+})"""
+
+
+def _open_pages(funcargs: dict[str, Any]) -> list[Any]:
+    pages = [v for v in funcargs.values() if hasattr(v, "evaluate") and hasattr(v, "goto")]
+    for value in funcargs.values():
+        pages += getattr(value, "pages", [])  # browser contexts
+    return list({id(p): p for p in pages}.values())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for page in _open_pages(getattr(item, "funcargs", {})):
+        try:
+            snapshot = page.evaluate(APP_SNAPSHOT)
+        except Exception as err:  # a closed or crashed page says so instead
+            snapshot = repr(err)
+        report.sections.append(("app state", json.dumps(snapshot, indent=1, default=str)))

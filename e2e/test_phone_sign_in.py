@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import READY, REPO, Server, open_app, send_message, wait_phase, wait_results
+from conftest import READY, REPO, Server, go_to_new_conversation, open_app, send_message, wait_phase, wait_results
 
 AUTH = "#auth-screen:not([hidden])"
 
@@ -40,8 +40,7 @@ def sign_in_with(page: Any, text: str) -> None:
 def signed_in(page: Any) -> None:
     """The sign-in screen has gone and the app works: a message makes a turn."""
     page.wait_for_selector("#auth-screen", state="hidden")
-    page.goto(page.url.split("#")[0] + "#/new")
-    page.wait_for_function(READY)
+    go_to_new_conversation(page)
     send_message(page, "hello after signing in")
     wait_results(page, 1)
 

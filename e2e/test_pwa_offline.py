@@ -3,7 +3,7 @@ message typed offline waits visibly and is delivered exactly once when the netwo
 
 from __future__ import annotations
 
-from conftest import Server, app_state, conversation_id, converse, eventually, open_app, send_message, wait_phase
+from conftest import Server, app_state, conversation_id, converse, eventually, go_to_new_conversation, open_app, send_message, wait_phase
 
 
 def test_offline_reload_shows_the_conversation_from_the_device(context, page, server: Server) -> None:
@@ -71,8 +71,7 @@ def test_a_message_typed_offline_waits_then_goes_out_exactly_once(context, page,
 def test_a_new_conversation_started_offline_is_created_when_back_online(context, page, server: Server) -> None:
     open_app(page, server)
     context.set_offline(True)
-    page.click("#new-conversation") if page.is_visible("#new-conversation") else page.goto(server.base_url + "/#/new")
-    page.wait_for_function("() => window.sweSwe.state.pending_new === true")
+    go_to_new_conversation(page)
     send_message(page, "start something new offline")
     page.locator("#pending li.pending").wait_for()
     assert page.inner_text("#queue-note") == "1 message waiting to send"
