@@ -3,7 +3,17 @@ message typed offline waits visibly and is delivered exactly once when the netwo
 
 from __future__ import annotations
 
-from conftest import Server, app_state, conversation_id, converse, eventually, go_to_new_conversation, open_app, send_message, wait_phase
+from conftest import (
+    Server,
+    app_state,
+    conversation_id,
+    converse,
+    eventually,
+    go_to_new_conversation,
+    open_app,
+    send_message,
+    wait_phase,
+)
 
 
 def test_offline_reload_shows_the_conversation_from_the_device(context, page, server: Server) -> None:
