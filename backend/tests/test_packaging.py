@@ -20,7 +20,7 @@ def test_wheel_ships_the_app_shell_and_the_service_worker(tmp_path: Path) -> Non
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "swe_swe/cli.py",
-        "swe_swe/agents/demo_agent.py",
+        "swe_swe/agents/demo_cli.py",
         "swe_swe/static/pwa/index.html",
         "swe_swe/static/pwa/manifest.webmanifest",
         "swe_swe/static/pwa/js/app.js",

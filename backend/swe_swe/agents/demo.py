@@ -1,4 +1,4 @@
-"""The `demo` adapter: the built-in demo agent process, driven exactly like `claude`."""
+"""The `demo` adapter (the counterpart of claude.py): runs the demo CLI (demo_cli.py) as a process, driven exactly like `claude`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class DemoAgent(Agent):
         self.pool = StreamJsonPool(idle_seconds, stop_grace, running)
 
     def _argv(self, conversation: ConversationRef) -> tuple[list[str], str, bool]:
-        base = [sys.executable, "-m", "swe_swe.agents.demo_agent", f"--permission-mode={conversation.permission_mode}"]
+        base = [sys.executable, "-m", "swe_swe.agents.demo_cli", f"--permission-mode={conversation.permission_mode}"]
         if conversation.agent_session_id:
             return [*base, "--resume", conversation.agent_session_id], conversation.agent_session_id, True
         session_id = str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""A built-in stand-in for the `claude` CLI: reads stream-json turns on stdin and answers each in
+"""The demo CLI: a built-in stand-in for the `claude` CLI: reads stream-json turns on stdin and answers each in
 Claude's stream-json (init, streamed text in several events, a tool call and its result, a result).
 
 It runs no tools and calls no API, so a newcomer without `claude` still sees the whole app work.
@@ -7,7 +7,7 @@ can be tried. It speaks the CLI's control protocol too (claude-cli.md, "Tool app
 a message with the word "approve" makes its tool call wait for an approval, as `can_use_tool`; the
 words "edit", "write", "question" or "plan" pick that tool; "todo" adds a checklist. It answers
 `interrupt` (ending the turn, living on) and `set_permission_mode`.
-Run as `python -m swe_swe.agents.demo_agent [--session-id ID | --resume ID] [--permission-mode MODE]`.
+Run as `python -m swe_swe.agents.demo_cli [--session-id ID | --resume ID] [--permission-mode MODE]`.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def interrupted_result(session_id: str, turn: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="demo_agent")
+    parser = argparse.ArgumentParser(prog="demo_cli")
     parser.add_argument("--session-id")
     parser.add_argument("--resume")
     parser.add_argument("--permission-mode", default="default")
