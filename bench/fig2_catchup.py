@@ -21,6 +21,7 @@ import websockets
 
 from common import REPO, Row, Settings, cpu_seconds, median, ms, summary
 from server_process import ServerProcess
+from support.long_log import write_log
 
 SIZES = (10_000, 100_000)
 LOREM = ("The quick brown fox jumps over the lazy dog while the agent reads the repository and edits "
@@ -52,41 +53,19 @@ def _event_cycle(session_id: str) -> list[tuple[str, dict[str, Any]]]:
 
 def seed(db_path: Path, sizes: tuple[int, ...]) -> dict[int, str]:
     """One conversation per size, filled with `insert_many` (a fast way to an identical log)."""
-    from swe_swe.store import AgentRun, Conversation, Event, Store
+    from swe_swe.store import Store
 
     store = Store(db_path)
-    ids: dict[int, str] = {}
     try:
+        ids: dict[int, str] = {}
         for size in sizes:
-            conversation = store.create_conversation("demo")
             cycle = _event_cycle(str(uuid.uuid4()))
-            ts = int(time.time() * 1000) - size
-            rows: list[dict[str, Any]] = []
-            last_message_seq = 0
-            with store.db.atomic():
-                for seq in range(1, size + 1):
-                    kind, data = cycle[(seq - 1) % len(cycle)]
-                    client_msg_id = None
-                    if kind == "user_message":
-                        client_msg_id = str(uuid.uuid4())
-                        last_message_seq = seq
-                        data = {**data, "client_msg_id": client_msg_id}
-                    rows.append({"conversation_id": conversation.id, "seq": seq, "kind": kind, "ts": ts + seq,
-                                 "data": orjson.dumps(data).decode(), "client_msg_id": client_msg_id})
-                    if len(rows) == 1000:
-                        Event.insert_many(rows).execute()
-                        rows.clear()
-                if rows:
-                    Event.insert_many(rows).execute()
-                # every message was answered: mark the last one taken, or the server would run it at start
-                AgentRun.create(conversation_id=conversation.id, message_seq=last_message_seq, started_at=ts,
-                                ended_at=ts, exit_code=0, outcome="ok")
-                Conversation.update(head_seq=size, last_active_at=ts + size).where(
-                    Conversation.id == conversation.id).execute()
-            ids[size] = conversation.id
+            events = (cycle[i % len(cycle)] for i in range(size))
+            ids[size] = write_log(store, ((k, {**d, "client_msg_id": str(uuid.uuid4())} if k == "user_message" else d)
+                                         for k, d in events))
+        return ids
     finally:
         store.close()
-    return ids
 
 
 async def catch_up(url: str, conversation_id: str, expected: int) -> tuple[float, int]:

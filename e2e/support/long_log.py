@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,42 +61,49 @@ def turn_events(turn: int, session_id: str) -> list[tuple[str, dict[str, Any]]]:
     return events
 
 
+def write_log(store: Any, events: Iterable[tuple[str, dict[str, Any]]], title: str = "") -> str:
+    """A new demo conversation holding `events` (every user message answered, as the log ends after a
+    run), written with `insert_many`: the fast way to a log the server then serves as if it had written
+    it. Returns its id."""
+    from swe_swe.store import AgentRun, Conversation, Event
+
+    conversation = store.create_conversation("demo")
+    rows: list[dict[str, Any]] = []
+    last_message_seq = seq = 0
+    ts = int(time.time() * 1000) - 1_000_000
+    with store.db.atomic():
+        for kind, data in events:
+            seq += 1
+            client_msg_id = data.get("client_msg_id") if kind == "user_message" else None
+            if client_msg_id:
+                last_message_seq = seq
+            rows.append({"conversation_id": conversation.id, "seq": seq, "kind": kind, "ts": ts + seq,
+                         "data": orjson.dumps(data).decode(), "client_msg_id": client_msg_id})
+            if len(rows) >= 1000:
+                Event.insert_many(rows).execute()
+                rows.clear()
+        if rows:
+            Event.insert_many(rows).execute()
+        # every message was answered: mark the last one taken, or the server would run it at start
+        AgentRun.create(conversation_id=conversation.id, message_seq=last_message_seq, started_at=ts,
+                        ended_at=ts, exit_code=0, outcome="ok")
+        Conversation.update(head_seq=seq, last_active_at=ts + seq, title=title).where(
+            Conversation.id == conversation.id).execute()
+    return str(conversation.id)
+
+
 def seed(db_path: Path, sizes: tuple[int, ...], title: str = "") -> dict[int, str]:
-    """One conversation per size (a multiple of TURN_EVENTS), every turn answered; `insert_many` is the
-    fast way to a log the server then serves as if it had written it."""
-    from swe_swe.store import AgentRun, Conversation, Event, Store
+    """One conversation per size (a multiple of TURN_EVENTS) of turns as turn_events() makes them."""
+    from swe_swe.store import Store
 
     store = Store(db_path)
-    ids: dict[int, str] = {}
     try:
+        ids: dict[int, str] = {}
         for size in sizes:
             assert size % TURN_EVENTS == 0, size
-            conversation = store.create_conversation("demo")
             session_id = str(uuid.uuid4())
-            ts = int(time.time() * 1000) - size
-            rows: list[dict[str, Any]] = []
-            last_message_seq = 0
-            with store.db.atomic():
-                seq = 0
-                for turn in range(1, size // TURN_EVENTS + 1):
-                    for kind, data in turn_events(turn, session_id):
-                        seq += 1
-                        client_msg_id = data.get("client_msg_id") if kind == "user_message" else None
-                        if client_msg_id:
-                            last_message_seq = seq
-                        rows.append({"conversation_id": conversation.id, "seq": seq, "kind": kind, "ts": ts + seq,
-                                     "data": orjson.dumps(data).decode(), "client_msg_id": client_msg_id})
-                    if len(rows) >= 1000:
-                        Event.insert_many(rows).execute()
-                        rows.clear()
-                if rows:
-                    Event.insert_many(rows).execute()
-                # every message was answered: mark the last one taken, or the server would run it at start
-                AgentRun.create(conversation_id=conversation.id, message_seq=last_message_seq, started_at=ts,
-                                ended_at=ts, exit_code=0, outcome="ok")
-                Conversation.update(head_seq=size, last_active_at=ts + size,
-                                    title=title or f"{size:,} events").where(Conversation.id == conversation.id).execute()
-            ids[size] = conversation.id
+            turns = (e for turn in range(1, size // TURN_EVENTS + 1) for e in turn_events(turn, session_id))
+            ids[size] = write_log(store, turns, title or f"{size:,} events")
+        return ids
     finally:
         store.close()
-    return ids
