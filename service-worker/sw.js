@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+4a46a6ce6b';
+const VERSION = '0.1.0+a493ad81ae';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -34,6 +34,7 @@ const SHELL = [
   '/js/diff-model.js',
   '/js/event-batcher.js',
   '/js/format.js',
+  '/js/history-window.js',
   '/js/ids.js',
   '/js/markdown.js',
   '/js/outbox.js',
@@ -58,6 +59,7 @@ const SHELL = [
   '/js/controller/elements.js',
   '/js/controller/event-writes.js',
   '/js/controller/frames.js',
+  '/js/controller/history.js',
   '/js/controller/navigation.js',
   '/js/controller/notices.js',
   '/js/controller/other-tabs.js',

@@ -2,6 +2,7 @@
 // The schema lives in db-schema.js (shared with the service worker).
 
 import './db-schema.js';
+import { WINDOW_EVENTS, windowStart } from './history-window.js';
 
 /** @type {{NAME:string, VERSION:number, open: () => Promise<IDBDatabase>, isPendingId: (id: string) => boolean}} */
 // @ts-ignore: set by db-schema.js
@@ -208,11 +209,50 @@ export function renameConversation(from, to, patch) {
 // ---- events
 
 /**
+ * A window of a conversation's stored events (history-window.js): the newest that ends before
+ * `beforeSeq` (null: the newest of all), from a turn boundary. Read backwards by bounded key ranges
+ * of the store's own key [conversation_id, seq], a chunk at a time until a boundary is found, so the
+ * cost follows the window's size and not the log's.
  * @param {string} conversationId
+ * @param {number|null} beforeSeq
+ * @param {number} [minCount]
+ * @returns {Promise<import('./view-model.js').LoggedEvent[]>}  in seq order; empty when none is stored
+ */
+export async function readWindow(conversationId, beforeSeq, minCount = WINDOW_EVENTS) {
+  const rows = await tx('events', 'readonly', async (t) => {
+    const store = t.objectStore('events');
+    let top = beforeSeq === null ? 0 : beforeSeq - 1;
+    if (beforeSeq === null) {
+      const newest = await req(store.openKeyCursor(eventRange(conversationId), 'prev'));
+      top = newest ? /** @type {[string, number]} */ (newest.key)[1] : 0;
+    }
+    /** @type {any[]} */
+    let read = [];
+    let below = top + 1;
+    while (below > 1) {
+      const from = Math.max(1, below - minCount - 1); // one more: a boundary needs the event before it
+      const chunk = await req(store.getAll(IDBKeyRange.bound([conversationId, from], [conversationId, below - 1])));
+      read = chunk.concat(read);
+      below = from;
+      const start = windowStart(read, minCount);
+      if (start >= 0) return read.slice(start);
+    }
+    return read;
+  });
+  return rows.map((r) => ({ seq: r.seq, kind: r.kind, ts: r.ts, data: r.data }));
+}
+
+/**
+ * All stored events of a conversation before `beforeSeq`, for what needs the whole history only on
+ * demand (the details' total cost), never to open it.
+ * @param {string} conversationId
+ * @param {number} beforeSeq
  * @returns {Promise<import('./view-model.js').LoggedEvent[]>}
  */
-export async function loadEvents(conversationId) {
-  const rows = await tx('events', 'readonly', (t) => req(t.objectStore('events').getAll(eventRange(conversationId))));
+export async function eventsBefore(conversationId, beforeSeq) {
+  if (beforeSeq <= 1) return [];
+  const range = IDBKeyRange.bound([conversationId, 1], [conversationId, beforeSeq - 1]);
+  const rows = await tx('events', 'readonly', (t) => req(t.objectStore('events').getAll(range)));
   return rows.map((r) => ({ seq: r.seq, kind: r.kind, ts: r.ts, data: r.data }));
 }
 

@@ -104,6 +104,11 @@ export class ConversationModel {
     this.todos = null;
     /** @type {import('./codex-events.js').CodexState} */
     this.codex = newCodexState();
+    /** The seq of the first event folded: 1, unless this is a window of a longer log (history-window.js). */
+    this.firstSeq = 1;
+    this.runsStarted = 0;
+    /** @type {string|null} this window's first plain session start, "first" or "clean" by what came before it */
+    this.firstPlainSession = null;
     this._changed = new Set();
     this._appended = false;
     this._liveChanged = false;
@@ -125,6 +130,60 @@ export class ConversationModel {
     this._appended = false;
     this._liveChanged = false;
     return out;
+  }
+
+  /**
+   * Put the window of the log just before this one in front of it (controller/history.js), so that the
+   * result is what folding both in one go gives: the few things a window cannot know of the ones
+   * before it are settled here.
+   * @param {ConversationModel} older  folded on its own (buildWindow), ending where this one starts
+   * @returns {{items: ViewItem[], removed: string[]}} the items to draw above, and keys no longer drawn
+   */
+  prependOlder(older) {
+    if (older.lastSeq !== this.firstSeq - 1) throw new Error(`windows do not meet: ${older.lastSeq} + 1 ≠ ${this.firstSeq}`);
+    /** @type {string[]} */
+    const removed = [];
+    // a later run or session retires the older "ask again" and recovery offers
+    const runEnd = older.lastRunEnd ? older.byKey.get(older.lastRunEnd) : null;
+    if (runEnd && /** @type {RunEndItem} */ (runEnd).actionable && (this.runsStarted || this.lastRunEnd)) older.update(runEnd, { actionable: false });
+    if (this.sessionsStarted || this.lastRecovery) older.retireRecovery(null);
+    // this window's first plain session start is the conversation's first if none came before
+    let firstPlain = this.firstPlainSession;
+    if (firstPlain && (older.sessionsStarted || older.lastRecovery)) firstPlain = null;
+    else if (firstPlain && older.firstSeq === 1) {
+      this.update(this.byKey.get(firstPlain), { variant: 'first', title: TEXT.first });
+      firstPlain = null;
+    }
+    // one checklist per conversation, where the first list was, showing the latest
+    if (older.todos && this.todos) {
+      const later = this.todos;
+      older.update(older.todos, {
+        input: later.input, summary: later.summary, status: later.status, result: later.result, waiting: later.waiting,
+        ...('exit_code' in later ? { exit_code: later.exit_code } : {}),
+      });
+      this.items = this.items.filter((i) => i !== later);
+      this.byKey.delete(later.key);
+      removed.push(later.key);
+      for (const [id, tool] of this.tools) if (tool === later) this.tools.set(id, older.todos);
+    }
+    if (older.todos) this.todos = older.todos;
+    this.items = older.items.concat(this.items);
+    for (const item of older.items) this.byKey.set(item.key, item);
+    for (const [id, tool] of older.tools) if (!this.tools.has(id)) this.tools.set(id, tool);
+    this.approvals = new Map([...older.approvals, ...this.approvals]);
+    for (const id of older.endedApprovals) this.endedApprovals.add(id);
+    for (const id of older.loggedIds) this.loggedIds.add(id);
+    this.mode = this.mode ?? older.mode;
+    if (!this.session.session_id && !this.session.model) this.session = older.session;
+    this.totalCostUsd += older.totalCostUsd;
+    this.sessionsStarted += older.sessionsStarted;
+    this.runsStarted += older.runsStarted;
+    this.lastRunEnd = this.lastRunEnd ?? older.lastRunEnd;
+    this.lastRecovery = this.lastRecovery ?? older.lastRecovery;
+    this.firstPlainSession = older.firstPlainSession ?? firstPlain;
+    if (older.firstSeq === 1 && older.title) this.title = older.title;
+    this.firstSeq = older.firstSeq;
+    return { items: older.items, removed };
   }
 
   /**
@@ -227,7 +286,8 @@ export class ConversationModel {
   onUserMessage(event, data, base) {
     const text = String(data.text ?? '');
     const files = attachmentRefs(data.attachments);
-    if (!this.title) this.title = oneLine(text || files.map((a) => a.name).join(', '), 80);
+    // a window of a longer log keeps the title it was given: its first message is not the conversation's
+    if (!this.title && this.firstSeq === 1) this.title = oneLine(text || files.map((a) => a.name).join(', '), 80);
     if (files.length) base = { ...base, attachments: files };
     if (data.imported) {
       // history of a session continued from a terminal: its turn ran there, none will run here
@@ -243,6 +303,7 @@ export class ConversationModel {
   onRunStarted() {
     const key = this.waitingTurns.shift() ?? null;
     this.currentTurn = key;
+    this.runsStarted++;
     this.turnTools.clear();
     this.status = 'running';
     if (key) this.update(this.byKey.get(key), { turn: 'running' });
@@ -397,7 +458,9 @@ export class ConversationModel {
       return;
     }
     this.retireRecovery(null);
-    const first = this.sessionsStarted === 1 && !this.lastRecovery;
+    const first = this.sessionsStarted === 1 && !this.lastRecovery && this.firstSeq === 1;
+    // in a window, whether it was the conversation's first is known once the older windows are
+    if (this.sessionsStarted === 1 && !this.lastRecovery && this.firstSeq > 1) this.firstPlainSession = `s${event.seq}`;
     this.add({
       ...base,
       kind: 'session',
@@ -540,6 +603,25 @@ function resultErrorTitle(subtype) {
   if (subtype === 'error_max_turns') return 'Stopped: the agent reached its turn limit';
   if (subtype === 'error_during_execution') return 'The agent hit an error while working';
   return 'The agent reported an error';
+}
+
+/**
+ * Fold a window of a longer log on its own (history-window.js: it starts at a turn boundary).
+ * @param {LoggedEvent[]} events  in seq order, from a turn boundary
+ * @param {{title?: string, status?: 'idle'|'running'|'interrupted'|'expired'}} [known]  what the
+ *   conversation's record says: the title (its first message may be older) and the status when no events
+ */
+export function buildWindow(events, known = {}) {
+  const model = new ConversationModel();
+  if (events.length && events[0].seq > 1) {
+    model.firstSeq = events[0].seq;
+    model.lastSeq = events[0].seq - 1;
+    model.title = known.title ?? '';
+  }
+  for (const e of events) model.apply(e);
+  if (known.status && !events.length) model.setStatus(known.status);
+  model.takeChanges();
+  return model;
 }
 
 /**

@@ -3,6 +3,8 @@
 // for a new version. Drawn at once from what the tab knows, then again with the server's details.
 
 import * as api from '../api.js';
+import * as db from '../db.js';
+import { buildModel } from '../view-model.js';
 import { describe as describeConnection } from '../connection-machine.js';
 import { NOTICE, modeWords } from '../screen-text.js';
 import { checkForUpdate, workerVersion } from '../sw-client.js';
@@ -27,14 +29,16 @@ export async function openDetails() {
   const actions = detailsActions(c);
   renderDetails(els.detailsBody, base, actions);
   if (!els.details.open) els.details.showModal();
-  const [version, details] = await Promise.all([
+  const [version, details, olderCost] = await Promise.all([
     workerVersion(),
     c.pendingNew ? Promise.resolve(null) : api.conversationDetails(c.id),
+    costBeforeWindow(c),
   ]);
   if (current() !== c || !els.details.open) return;
   const extra = details && details.ok ? details.value : null;
   renderDetails(els.detailsBody, {
     ...base,
+    totalCostUsd: base.totalCostUsd + olderCost,
     appVersion: version,
     agentSessionId: extra?.agent_session_id ?? base.agentSessionId,
     cwd: base.cwd ?? extra?.workdir ?? null,
@@ -42,6 +46,16 @@ export async function openDetails() {
     permissionMode: base.permissionMode ?? (typeof extra?.permission_mode === 'string' ? modeWords(extra.permission_mode).title : null),
     rules: Array.isArray(extra?.allow_always) ? extra.allow_always : [],
   }, actions);
+}
+
+/**
+ * The cost of the history older than what is drawn (history.js): the model knows only its windows'.
+ * @param {Current} c
+ * @returns {Promise<number>}
+ */
+async function costBeforeWindow(c) {
+  const events = await db.eventsBefore(c.id, c.model.firstSeq).catch(() => []);
+  return events.length ? buildModel(events).totalCostUsd : 0;
 }
 
 /**

@@ -6,7 +6,6 @@ import * as db from '../db.js';
 import * as ob from '../outbox.js';
 import { uuid } from '../ids.js';
 import { oneLine } from '../format.js';
-import { buildModel } from '../view-model.js';
 import { hashFor, parseRoute } from '../routes.js';
 import { newer, pageStorage, takeCopy } from '../unload-copy.js';
 import { app, current, listedConversations, setCurrent, tabs } from './state.js';
@@ -19,6 +18,7 @@ import { holdFlushLock, sendOrConnect, settleOutbox } from './outbox-sync.js';
 import { autosize, saveDraftNow } from './composer.js';
 import { saveScrollNow } from './scroll-memory.js';
 import { closeSidebar } from './sidebar-drawer.js';
+import { bindHistory, loadOlderIfNear, openModel } from './history.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -57,7 +57,7 @@ export async function openConversation(id, options = {}) {
 }
 
 /**
- * Everything this device keeps of a conversation.
+ * Everything this device keeps of a conversation (of its log, the newest window: history.js).
  * @param {string} id
  * @param {string|null} adopt
  * @param {string|null} project
@@ -66,18 +66,20 @@ async function loadConversation(id, adopt, project) {
   let record = app.records.get(id) ?? (await db.getConversation(id).catch(() => undefined));
   const pendingNew = db.isPendingId(id);
   if (!record) record = db.newRecord({ id, pending_new: pendingNew, adopt_session_id: adopt, ...(project ? { project_id: project } : {}) });
-  const [events, entries, stored, saved] = await Promise.all([
-    db.loadEvents(id).catch(() => []),
+  const [newest, entries, stored, kept] = await Promise.all([
+    db.readWindow(id, null).catch(() => []),
     db.entriesFor(id).catch(() => []),
     db.getDraft(id).catch(() => undefined),
     db.getView(id).catch(() => undefined),
   ]);
+  const { draft, saved } = withUnloadCopies(id, stored, kept);
+  const model = await openModel(id, record, newest, saved && !saved.at_bottom ? saved.anchor_key : null);
   /** @type {Current} */
   const c = {
     id,
     pendingNew,
     record,
-    model: buildModel(events, /** @type {any} */ (record.status)),
+    model,
     entries: new Map(entries.map((e) => [e.client_msg_id, e])),
     inFlight: new Set(),
     awaiting: [],
@@ -88,7 +90,7 @@ async function loadConversation(id, adopt, project) {
     gone: false,
     stopping: false,
   };
-  return { c, ...withUnloadCopies(id, stored, saved) };
+  return { c, draft, saved };
 }
 
 /**
@@ -125,6 +127,7 @@ function showConversation({ c, draft, saved }) {
   settleOutbox(c);
   render();
   view.restoreScroll(saved);
+  requestAnimationFrame(() => { loadOlderIfNear(); });
   setRoute(c.id);
   if (!c.pendingNew || app.records.has(c.id)) db.setMeta('last_open', c.id).catch(() => {});
   holdFlushLock(c);
@@ -203,6 +206,7 @@ async function moveToNew() {
 }
 
 export function bindNavigation() {
+  bindHistory();
   window.addEventListener('hashchange', () => followRoute());
   $('new-conversation').addEventListener('click', () => openNew());
   $('gone-new').addEventListener('click', moveToNew);

@@ -81,6 +81,58 @@ export class ConversationView {
   }
 
   /**
+   * Draw an older window's items above the log and take away items no longer shown, the part the
+   * reader sees staying where it is on the screen (no jump while history loads above it).
+   * @param {import('../view-model.js').ViewItem[]} items  in order, all older than those drawn
+   * @param {string[]} removed
+   */
+  prepend(items, removed) {
+    const s = this.els.scroller;
+    const gone = new Set(removed);
+    const anchor = this.firstVisible(gone);
+    const before = anchor ? anchor.getBoundingClientRect().top : 0;
+    for (const key of gone) {
+      this.rendered.get(key)?.el.remove();
+      this.rendered.delete(key);
+    }
+    const frag = document.createDocumentFragment();
+    for (const item of items) {
+      const el = renderItem(item, this.ctx);
+      this.rendered.set(item.key, { rev: item.rev, el });
+      frag.appendChild(el);
+    }
+    this.els.log.insertBefore(frag, this.els.log.firstChild);
+    // the browser's own scroll anchoring may have done this already; then the difference is 0
+    if (anchor) s.scrollTop += anchor.getBoundingClientRect().top - before;
+  }
+
+  /**
+   * The first item at least partly in view, other than `skip`'s.
+   * @param {Set<string>} [skip]
+   * @returns {HTMLElement|null}
+   */
+  firstVisible(skip = new Set()) {
+    const top = this.els.scroller.getBoundingClientRect().top + 1;
+    const children = /** @type {HTMLCollectionOf<HTMLElement>} */ (this.els.log.children);
+    // items are stacked in order: halve the search (a long history has thousands)
+    let lo = 0;
+    let hi = children.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (children[mid].getBoundingClientRect().bottom > top) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < children.length; i++) if (!skip.has(children[i].dataset.key ?? '')) return children[i];
+    return null;
+  }
+
+  /** How far the reader is from the top of what is drawn, in screens. */
+  screensFromTop() {
+    const s = this.els.scroller;
+    return s.scrollTop / Math.max(1, s.clientHeight);
+  }
+
+  /**
    * Apply a model's changes; keeps the reader's place.
    * @param {import('../view-model.js').ConversationModel} model
    * @param {{changed: Set<string>, appended: boolean, live: boolean}} changes

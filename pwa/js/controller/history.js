@@ -1,0 +1,73 @@
+// A conversation is drawn from windows of its stored log, not all of it (history-window.js): it opens
+// with the newest window (and the older ones back to a saved reading place), and older windows are
+// read when the reader scrolls near the top of what is drawn. Live events and replay append to the
+// same model as before; the socket asks from its newest seq, whatever is drawn.
+
+import * as db from '../db.js';
+import { buildWindow } from '../view-model.js';
+import { seqOfKey } from '../history-window.js';
+import { current } from './state.js';
+import { els } from './elements.js';
+import { scheduleRender, view } from './render.js';
+
+/** @typedef {import('../view-model.js').ConversationModel} ConversationModel */
+/** @typedef {import('../view-model.js').LoggedEvent} LoggedEvent */
+
+/** Older history is read once the reader is this many screens or fewer from the top of what is drawn. */
+const NEAR_TOP_SCREENS = 1.5;
+
+/**
+ * Put the window just older than `model`'s first event in front of it.
+ * @param {string} id
+ * @param {ConversationModel} model
+ * @returns {Promise<ReturnType<ConversationModel['prependOlder']>|null>}  null: nothing older is stored
+ */
+async function addOlderWindow(id, model) {
+  if (model.firstSeq <= 1) return null;
+  const events = await db.readWindow(id, model.firstSeq).catch(() => []);
+  // a gap in what is stored: show what meets the drawn part, nothing from beyond the gap
+  if (!events.length || events[events.length - 1].seq !== model.firstSeq - 1) return null;
+  return model.prependOlder(buildWindow(events));
+}
+
+/**
+ * The model a conversation opens with: its newest window, and older ones back to the saved reading
+ * place's item, so that restoring it finds the item.
+ * @param {string} id
+ * @param {import('../db.js').ConversationRecord} record
+ * @param {LoggedEvent[]} newest  db.readWindow(id, null)
+ * @param {string|null|undefined} anchorKey
+ */
+export async function openModel(id, record, newest, anchorKey) {
+  const model = buildWindow(newest, { title: record.title, status: /** @type {any} */ (record.status) });
+  const want = seqOfKey(anchorKey);
+  while (want !== null && model.firstSeq > want) {
+    if (!(await addOlderWindow(id, model))) break;
+  }
+  model.takeChanges(); // drawn whole by view.reset
+  return model;
+}
+
+let loading = false;
+
+/** Read and draw the next older window if the reader is near the top and there is one. */
+export async function loadOlderIfNear() {
+  const c = current();
+  if (!c || loading || c.model.firstSeq <= 1 || view.screensFromTop() > NEAR_TOP_SCREENS) return;
+  loading = true;
+  let added = null;
+  try {
+    added = await addOlderWindow(c.id, c.model);
+  } finally {
+    loading = false;
+  }
+  if (!added || c !== current()) return;
+  view.prepend(added.items, added.removed);
+  scheduleRender(); // the title, and a session start found to be the first, may have changed
+  // still near the top (a short window, a fast fling): the next one, after this frame is drawn
+  requestAnimationFrame(() => { loadOlderIfNear(); });
+}
+
+export function bindHistory() {
+  els.scroller.addEventListener('scroll', () => { loadOlderIfNear(); }, { passive: true });
+}
