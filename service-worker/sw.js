@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+bdccfbe51f';
+const VERSION = '0.1.0+16d27a4ab7';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -52,6 +52,7 @@ const SHELL = [
   '/js/controller/agent-picker.js',
   '/js/controller/approval-actions.js',
   '/js/controller/approval-dock.js',
+  '/js/controller/attach-tray.js',
   '/js/controller/composer.js',
   '/js/controller/connection-controls.js',
   '/js/controller/details-dialog.js',
