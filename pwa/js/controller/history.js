@@ -17,17 +17,17 @@ import { scheduleRender, view } from './render.js';
 const NEAR_TOP_SCREENS = 1.5;
 
 /**
- * Put the window just older than `model`'s first event in front of it.
+ * The stored window just older than `model`'s first event, folded on its own.
  * @param {string} id
  * @param {ConversationModel} model
- * @returns {Promise<ReturnType<ConversationModel['prependOlder']>|null>}  null: nothing older is stored
+ * @returns {Promise<ConversationModel|null>}  null: nothing older is stored
  */
-async function addOlderWindow(id, model) {
+async function readOlderWindow(id, model) {
   if (model.firstSeq <= 1) return null;
   const events = await db.readWindow(id, model.firstSeq).catch(() => []);
   // a gap in what is stored: show what meets the drawn part, nothing from beyond the gap
   if (!events.length || events[events.length - 1].seq !== model.firstSeq - 1) return null;
-  return model.prependOlder(buildWindow(events));
+  return buildWindow(events);
 }
 
 /**
@@ -42,7 +42,9 @@ export async function openModel(id, record, newest, anchorKey) {
   const model = buildWindow(newest, { title: record.title, status: /** @type {any} */ (record.status) });
   const want = seqOfKey(anchorKey);
   while (want !== null && model.firstSeq > want) {
-    if (!(await addOlderWindow(id, model))) break;
+    const older = await readOlderWindow(id, model);
+    if (!older) break;
+    model.prependOlder(older);
   }
   model.takeChanges(); // drawn whole by view.reset
   return model;
@@ -55,13 +57,16 @@ export async function loadOlderIfNear() {
   const c = current();
   if (!c || loading || c.model.firstSeq <= 1 || view.screensFromTop() > NEAR_TOP_SCREENS) return;
   loading = true;
-  let added = null;
+  const model = c.model;
+  let older = null;
   try {
-    added = await addOlderWindow(c.id, c.model);
+    older = await readOlderWindow(c.id, model);
   } finally {
     loading = false;
   }
-  if (!added || c !== current()) return;
+  // meanwhile another conversation may have opened, or this one's history been replaced
+  if (!older || c !== current() || c.model !== model || older.lastSeq !== model.firstSeq - 1) return;
+  const added = model.prependOlder(older);
   view.prepend(added.items, added.removed);
   scheduleRender(); // the title, and a session start found to be the first, may have changed
   // still near the top (a short window, a fast fling): the next one, after this frame is drawn
