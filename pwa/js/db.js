@@ -2,7 +2,7 @@
 // The schema lives in db-schema.js (shared with the service worker).
 
 import './db-schema.js';
-import { WINDOW_EVENTS, windowStart } from './history-window.js';
+import { WINDOW_EVENTS, readBackwards } from './history-window.js';
 
 /** @type {{NAME:string, VERSION:number, open: () => Promise<IDBDatabase>, isPendingId: (id: string) => boolean}} */
 // @ts-ignore: set by db-schema.js
@@ -226,18 +226,8 @@ export async function readWindow(conversationId, beforeSeq, minCount = WINDOW_EV
       const newest = await req(store.openKeyCursor(eventRange(conversationId), 'prev'));
       top = newest ? /** @type {[string, number]} */ (newest.key)[1] : 0;
     }
-    /** @type {any[]} */
-    let read = [];
-    let below = top + 1;
-    while (below > 1) {
-      const from = Math.max(1, below - minCount - 1); // one more: a boundary needs the event before it
-      const chunk = await req(store.getAll(IDBKeyRange.bound([conversationId, from], [conversationId, below - 1])));
-      read = chunk.concat(read);
-      below = from;
-      const start = windowStart(read, minCount);
-      if (start >= 0) return read.slice(start);
-    }
-    return read;
+    const range = (/** @type {number} */ from, /** @type {number} */ to) => req(store.getAll(IDBKeyRange.bound([conversationId, from], [conversationId, to])));
+    return readBackwards(range, top, minCount);
   });
   return rows.map((r) => ({ seq: r.seq, kind: r.kind, ts: r.ts, data: r.data }));
 }

@@ -37,6 +37,29 @@ export function windowStart(events, minCount) {
 }
 
 /**
+ * Read the newest window ending at seq `top` backwards, a chunk of events at a time, until it starts at
+ * a turn boundary (or at the first event stored): what db.readWindow does inside one transaction.
+ * @template {{seq: number, kind: string, data?: any}} E
+ * @param {(from: number, to: number) => Promise<E[]>} readRange  the stored events with from ≤ seq ≤ to, in order
+ * @param {number} top  the newest seq of the window (0: none)
+ * @param {number} minCount
+ * @returns {Promise<E[]>}
+ */
+export async function readBackwards(readRange, top, minCount) {
+  /** @type {E[]} */
+  let read = [];
+  let below = top + 1;
+  while (below > 1) {
+    const from = Math.max(1, below - minCount - 1); // one more: a boundary needs the event before it
+    read = (await readRange(from, below - 1)).concat(read);
+    below = from;
+    const start = windowStart(read, minCount);
+    if (start >= 0) return read.slice(start);
+  }
+  return read;
+}
+
+/**
  * The seq an item of the view stands for, from its key (view-model.js: a letter, then the seq of the
  * event that made it, then maybe `.index`): to know how far back a saved reading place is.
  * @param {string|null|undefined} key

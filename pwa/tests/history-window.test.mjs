@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTurnStart, seqOfKey, windowStart } from '../js/history-window.js';
+import { isTurnStart, readBackwards, seqOfKey, windowStart } from '../js/history-window.js';
 import { buildModel, buildWindow } from '../js/view-model.js';
 
 let seq = 0;
@@ -127,6 +127,28 @@ test('the newest window alone shows its own turns right, and the title it was gi
     const { rev: _b, ...theirs } = /** @type {any} */ (tail.get(item.key));
     assert.deepEqual(mine, theirs, item.key);
   }
+});
+
+test('reading backwards by ranges: the newest window, then the one before, each read in a few bounded chunks', async () => {
+  const log = longLog();
+  let read = 0;
+  const readRange = async (from, to) => {
+    assert.ok(from >= 1 && to >= from - 1);
+    const rows = log.filter((e) => e.seq >= from && e.seq <= to);
+    read += rows.length;
+    return rows;
+  };
+  const top = log[log.length - 1].seq;
+  const newest = await readBackwards(readRange, top, 40);
+  assert.equal(newest[newest.length - 1].seq, top);
+  assert.equal(newest[0].seq, log[windowStart(log, 40)].seq, 'the same start as windowStart on the whole log');
+  assert.ok(read <= 3 * 41, `read ${read} events for a window of ${newest.length}`);
+  const before = await readBackwards(readRange, newest[0].seq - 1, 40);
+  assert.equal(before[before.length - 1].seq, newest[0].seq - 1);
+  assert.ok(isTurnStart(before[0], log[before[0].seq - 2]));
+  // back to the first event; nothing stored: nothing
+  assert.equal((await readBackwards(readRange, 12, 40))[0].seq, 1);
+  assert.deepEqual(await readBackwards(readRange, 0, 40), []);
 });
 
 test('windows that do not meet are refused', () => {
