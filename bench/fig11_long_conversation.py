@@ -35,8 +35,8 @@ def run(settings: Settings) -> list[Row]:
                 page.goto(f"{server.base_url}/#/c/{ids[size]}")
                 page.wait_for_function("(n) => window.sweSwe.state.last_seq >= n", arg=size, timeout=300_000)
                 _wait_stored(page, ids[size], size, timeout=300.0)
-                # opened at its end: a replay this long can leave the view short of it, and that place
-                # would be restored (loading older windows back to it) instead of the newest items
+                # left at its end, so that the open restores that place (a place further back is
+                # restored too, reading the windows back to it: another figure)
                 page.evaluate("() => { const s = document.getElementById('scroller'); s.scrollTop = s.scrollHeight; }")
                 page.wait_for_timeout(600)  # the place is saved a moment after scrolling stops
             context.set_offline(True)

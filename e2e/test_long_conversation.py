@@ -55,7 +55,7 @@ def test_a_20000_event_conversation_opens_at_its_end_and_scrolls_to_its_start(ph
             # the first time, the app replays the whole log from the server into IndexedDB
             page.wait_for_function("(n) => window.sweSwe.state.last_seq >= n", arg=EVENTS, timeout=180_000)
             page.wait_for_function("() => window.sweSwe.state.phase === 'connected'", timeout=30000)
-            # read to its end (a replay this long may leave the view short of it), the place then saved
+            # left at its end (where a replay leaves a reader who has not scrolled), the place then saved
             page.evaluate(TO_END)
             page.wait_for_timeout(1500)  # the batched writes to IndexedDB, the saved place
 

@@ -25,8 +25,14 @@ export class ConversationView {
     /** @type {string|null} the live text waiting for the next animation frame */
     this.liveText = null;
     this.liveFrame = 0;
+    this.lastScrollTop = 0;
     els.scroller.addEventListener('scroll', () => {
-      this.stickToBottom = this.isAtBottom();
+      const top = els.scroller.scrollTop;
+      // only a move up lets go of the end: a bar appearing under a reader at the end (the working bar
+      // as a long replay goes through its turns) shrinks the view without them having moved
+      if (this.isAtBottom()) this.stickToBottom = true;
+      else if (top < this.lastScrollTop) this.stickToBottom = false;
+      this.lastScrollTop = top;
       if (this.stickToBottom) this.setNewBelow(false);
     }, { passive: true });
     els.newBelow.addEventListener('click', () => this.scrollToBottom(true));
