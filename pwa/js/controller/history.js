@@ -52,10 +52,28 @@ export async function openModel(id, record, newest, anchorKey) {
 
 let loading = false;
 
-/** Read and draw the next older window if the reader is near the top and there is one. */
+/** Items drawn again from the model at a time, as the reader comes back to what was taken out. */
+const DRAW_AGAIN = 200;
+
+/**
+ * Near the top of what is drawn: the items taken out above, else the next older window read and
+ * drawn. Near the bottom: the items taken out below (ui/conversation-view.js keeps MAX_DRAWN).
+ */
 export async function loadOlderIfNear() {
   const c = current();
-  if (!c || loading || c.model.firstSeq <= 1 || view.screensFromTop() > NEAR_TOP_SCREENS) return;
+  if (!c || loading) return;
+  if (view.cutBelow && view.screensFromBottom() <= NEAR_TOP_SCREENS) {
+    view.drawBelow(c.model, DRAW_AGAIN);
+    requestAnimationFrame(() => { loadOlderIfNear(); });
+    return;
+  }
+  if (view.screensFromTop() > NEAR_TOP_SCREENS) return;
+  if (view.cutAbove) {
+    view.drawAbove(c.model, DRAW_AGAIN);
+    requestAnimationFrame(() => { loadOlderIfNear(); });
+    return;
+  }
+  if (c.model.firstSeq <= 1) return;
   loading = true;
   const model = c.model;
   let older = null;
@@ -68,6 +86,7 @@ export async function loadOlderIfNear() {
   if (!older || c !== current() || c.model !== model || older.lastSeq !== model.firstSeq - 1) return;
   const added = model.prependOlder(older);
   view.prepend(added.items, added.removed);
+  view.trimBelow();
   scheduleRender(); // the title, and a session start found to be the first, may have changed
   // still near the top (a short window, a fast fling): the next one, after this frame is drawn
   requestAnimationFrame(() => { loadOlderIfNear(); });

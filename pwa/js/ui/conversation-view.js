@@ -7,6 +7,9 @@ import { LiveMarkdownView } from './markdown-dom.js';
 import { releaseThumbs } from './thumbs.js';
 
 const BOTTOM_SLACK_PX = 48;
+/** Items drawn at most once the reader scrolls back through a long history: the newest are taken out
+ * far below them, and drawn again from the model as they come back down (controller/history.js). */
+export const MAX_DRAWN = 1500;
 
 export class ConversationView {
   /**
@@ -20,6 +23,12 @@ export class ConversationView {
     /** @type {{connected: boolean, root: string|null}} */
     this.ctx = { connected: false, root: null };
     this.stickToBottom = true;
+    /** The model's newest items are not all drawn (taken out below a reader far back). */
+    this.cutBelow = false;
+    /** The model's oldest items are not all drawn (taken out above a reader who came back down). */
+    this.cutAbove = false;
+    /** @type {import('../view-model.js').ConversationModel|null} */
+    this.model = null;
     /** @type {LiveMarkdownView|null} the streaming reply, parsed incrementally */
     this.liveView = null;
     /** @type {string|null} the live text waiting for the next animation frame */
@@ -49,12 +58,14 @@ export class ConversationView {
   }
 
   isAtBottom() {
+    if (this.cutBelow) return false;
     const s = this.els.scroller;
     return s.scrollHeight - s.scrollTop - s.clientHeight <= BOTTOM_SLACK_PX;
   }
 
   /** @param {boolean} smooth */
   scrollToBottom(smooth) {
+    if (this.cutBelow && this.model) this.drawNewest(this.model);
     const s = this.els.scroller;
     s.scrollTo({ top: s.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
     this.stickToBottom = true;
@@ -73,6 +84,9 @@ export class ConversationView {
   reset(model) {
     clear(this.els.log);
     this.rendered.clear();
+    this.model = model;
+    this.cutBelow = false;
+    this.cutAbove = false;
     const frag = document.createDocumentFragment();
     for (const item of model.items) {
       const el = renderItem(item, this.ctx);
@@ -102,14 +116,81 @@ export class ConversationView {
       this.rendered.delete(key);
     }
     const frag = document.createDocumentFragment();
-    for (const item of items) {
-      const el = renderItem(item, this.ctx);
-      this.rendered.set(item.key, { rev: item.rev, el });
-      frag.appendChild(el);
-    }
+    for (const item of items) frag.appendChild(this.draw(item));
     this.els.log.insertBefore(frag, this.els.log.firstChild);
     // the browser's own scroll anchoring may have done this already; then the difference is 0
     if (anchor) s.scrollTop += anchor.getBoundingClientRect().top - before;
+  }
+
+  /** Keep at most MAX_DRAWN items, taking out the newest: after older items came in above a reader. */
+  trimBelow() {
+    const log = this.els.log;
+    while (log.children.length > MAX_DRAWN && log.lastElementChild) {
+      const el = /** @type {HTMLElement} */ (log.lastElementChild);
+      this.rendered.delete(el.dataset.key ?? '');
+      el.remove();
+      this.cutBelow = true;
+    }
+  }
+
+  /**
+   * Draw the model's items just below the last one drawn, and take out the oldest beyond MAX_DRAWN,
+   * the reader's view not moving.
+   * @param {import('../view-model.js').ConversationModel} model
+   * @param {number} count
+   */
+  drawBelow(model, count) {
+    const last = /** @type {HTMLElement|null} */ (this.els.log.lastElementChild);
+    const from = last ? model.items.indexOf(/** @type {any} */ (model.byKey.get(last.dataset.key ?? ''))) + 1 : 0;
+    const frag = document.createDocumentFragment();
+    for (const item of model.items.slice(from, from + count)) frag.appendChild(this.draw(item));
+    this.els.log.appendChild(frag);
+    this.cutBelow = from + count < model.items.length;
+    const extra = this.els.log.children.length - MAX_DRAWN;
+    if (extra > 0) {
+      const out = /** @type {HTMLElement[]} */ (Array.from(this.els.log.children).slice(0, extra));
+      this.prepend([], out.map((el) => el.dataset.key ?? ''));
+      this.cutAbove = true;
+    }
+  }
+
+  /**
+   * Draw the model's items just above the first one drawn (taken out before), the view not moving.
+   * @param {import('../view-model.js').ConversationModel} model
+   * @param {number} count
+   */
+  drawAbove(model, count) {
+    const first = /** @type {HTMLElement|null} */ (this.els.log.firstElementChild);
+    const to = first ? model.items.indexOf(/** @type {any} */ (model.byKey.get(first.dataset.key ?? ''))) : model.items.length;
+    const from = Math.max(0, to - count);
+    this.prepend(model.items.slice(from, to), []);
+    this.cutAbove = from > 0;
+    this.trimBelow();
+  }
+
+  /** @param {import('../view-model.js').ConversationModel} model  only its newest items, as at an open */
+  drawNewest(model) {
+    clear(this.els.log);
+    this.rendered.clear();
+    const items = model.items.slice(-Math.floor(MAX_DRAWN / 2));
+    const frag = document.createDocumentFragment();
+    for (const item of items) frag.appendChild(this.draw(item));
+    this.els.log.appendChild(frag);
+    this.cutBelow = false;
+    this.cutAbove = items.length < model.items.length;
+  }
+
+  /** @param {import('../view-model.js').ViewItem} item @returns {HTMLElement} */
+  draw(item) {
+    const el = renderItem(item, this.ctx);
+    this.rendered.set(item.key, { rev: item.rev, el });
+    return el;
+  }
+
+  /** How far the reader is from the bottom of what is drawn, in screens. */
+  screensFromBottom() {
+    const s = this.els.scroller;
+    return (s.scrollHeight - s.scrollTop - s.clientHeight) / Math.max(1, s.clientHeight);
   }
 
   /**
@@ -147,11 +228,19 @@ export class ConversationView {
   update(model, changes) {
     const wasAtBottom = this.stickToBottom || this.isAtBottom();
     let appended = false;
+    let below = false;
+    const first = /** @type {HTMLElement|null} */ (this.els.log.firstElementChild);
+    const firstSeq = this.cutAbove && first ? model.byKey.get(first.dataset.key ?? '')?.seq ?? 0 : 0;
     for (const key of changes.changed) {
       const item = model.byKey.get(key);
       if (!item) continue;
       const known = this.rendered.get(key);
       if (known && known.rev === item.rev) continue;
+      // not drawn now (below or above what is drawn): drawn when the reader gets there
+      if (!known && (this.cutBelow || item.seq < firstSeq)) {
+        below = below || this.cutBelow;
+        continue;
+      }
       const el = renderItem(item, this.ctx);
       if (known) {
         keepOpenState(known.el, el);
@@ -164,7 +253,7 @@ export class ConversationView {
     }
     if (changes.live) this.renderLive(model);
     if (wasAtBottom) this.scrollToBottom(false);
-    else if (appended || changes.live) this.setNewBelow(true);
+    else if (appended || below || changes.live) this.setNewBelow(true);
     return appended;
   }
 
