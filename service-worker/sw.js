@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+4a46a6ce6b';
+const VERSION = '0.1.0+78489ec4bd';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -35,6 +35,7 @@ const SHELL = [
   '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',
+  '/js/lazy.js',
   '/js/markdown.js',
   '/js/outbox.js',
   '/js/attachments.js',

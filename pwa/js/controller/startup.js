@@ -12,7 +12,7 @@ import { hydrateIcons } from '../ui/dom.js';
 import { app, current, listedConversations, tabId } from './state.js';
 import { els } from './elements.js';
 import { conn, setSocketHooks } from './socket.js';
-import { renderHeader, renderList, scheduleRender, startClockTicks } from './render.js';
+import { redrawWhenFeaturesArrive, renderHeader, renderList, scheduleRender, startClockTicks } from './render.js';
 import { showToast } from './notices.js';
 import { checkAuth, loadRecords, syncServerList } from './records.js';
 import { flushOtherConversations } from './outbox-sync.js';
@@ -73,6 +73,7 @@ function bindPage() {
   bindPageLifecycle();
   listenToOtherTabs();
   startClockTicks();
+  redrawWhenFeaturesArrive();
 }
 
 async function openStorage() {

@@ -1,0 +1,68 @@
+// Features loaded when first needed, once (issue 15: the first load on a phone must be small).
+//
+// The first screen (the list, the composer, the header, the connection) is what index.html's module
+// graph loads; everything below is fetched by dynamic import() the first time something asks for it.
+// A feature's user either awaits `load()` (a dialog being opened) or draws a stand-in meanwhile
+// (`get()` is null: agent text as plain text, a diff as "Loading…") and is redrawn when
+// `onFeatureLoaded` fires. The service worker still precaches every file, so offline the import is
+// served from its cache like any other module. No DOM here: node-tested in pwa/tests/lazy.test.mjs.
+
+/**
+ * @template T
+ * @typedef {object} Lazy
+ * @property {string} name
+ * @property {() => T|null} get        the module if it has arrived, else null (never starts a load)
+ * @property {() => Promise<T>} load   starts the load once; a failed load may be tried again
+ */
+
+/** @type {Set<(name: string) => void>} */
+const listeners = new Set();
+
+/**
+ * A feature behind `importer`, fetched on the first `load()` and kept.
+ * @template T
+ * @param {string} name
+ * @param {() => Promise<T>} importer
+ * @returns {Lazy<T>}
+ */
+export function lazy(name, importer) {
+  /** @type {T|null} */
+  let value = null;
+  /** @type {Promise<T>|null} */
+  let loading = null;
+  return {
+    name,
+    get: () => value,
+    load() {
+      loading ??= importer().then((mod) => {
+        value = mod;
+        for (const fn of [...listeners]) {
+          try { fn(name); } catch (err) { console.error('swe-swe: after loading', name, err); }
+        }
+        return mod;
+      }, (err) => {
+        loading = null; // offline before the worker had it: the next need tries again
+        throw err;
+      });
+      return loading;
+    },
+  };
+}
+
+/**
+ * Called with the feature's name each time one arrives (to redraw what was drawn without it).
+ * @param {(name: string) => void} fn
+ * @returns {() => void} to stop listening
+ */
+export function onFeatureLoaded(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+// The features. Paths are relative to this file; each must be in the service worker's SHELL.
+
+/** Markdown parsing (markdown-it, ~125 KB): only once there is agent text to draw. */
+export const markdown = lazy('markdown', () => import('./markdown.js'));
+
+/** jsdiff (~72 KB): only once a file edit is drawn as a diff. */
+export const jsdiff = lazy('jsdiff', () => import('../vendor/diff.js'));
