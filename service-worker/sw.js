@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+78489ec4bd';
+const VERSION = '0.1.0+3fc06601ae';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -61,6 +61,7 @@ const SHELL = [
   '/js/controller/frames.js',
   '/js/controller/navigation.js',
   '/js/controller/notices.js',
+  '/js/controller/on-demand.js',
   '/js/controller/other-tabs.js',
   '/js/controller/notify.js',
   '/js/controller/outbox-sync.js',

@@ -22,7 +22,6 @@ import { bindSidebar } from './sidebar-drawer.js';
 import { bindNavigation, followRoute, openConversation, openNew } from './navigation.js';
 import { enqueueFrame, onSocketClose, onSocketState } from './frames.js';
 import { bindActions } from './actions.js';
-import { bindDetailsDialog } from './details-dialog.js';
 import { bindApprovals } from './approval-actions.js';
 import { bindConnectionControls } from './connection-controls.js';
 import { listenToOtherTabs } from './other-tabs.js';
@@ -66,7 +65,6 @@ function bindPage() {
   bindProjectPicker(() => { renderList(); renderSessionPick(); }); // the sessions entry waits for the projects
   bindSessionList({ open: openConversation, continueSession: (adopt, project) => openNew({ adopt, project }) });
   bindSidebar();
-  bindDetailsDialog();
   bindApprovals();
   bindAgentPicker(scheduleRender);
   bindConnectionControls();
