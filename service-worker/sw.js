@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+3fc06601ae';
+const VERSION = '0.1.0+61d4044dd1';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -85,6 +85,7 @@ const SHELL = [
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
   '/js/ui/notify-switch.js',
+  '/js/ui/on-demand.js',
   '/js/ui/sidebar.js',
   '/js/ui/tool-views.js',
   '/vendor/diff.js',

@@ -17,6 +17,7 @@
 
 /** @type {Set<(name: string) => void>} */
 const listeners = new Set();
+let arrived = 0;
 
 /**
  * A feature behind `importer`, fetched on the first `load()` and kept.
@@ -36,6 +37,7 @@ export function lazy(name, importer) {
     load() {
       loading ??= importer().then((mod) => {
         value = mod;
+        arrived++;
         for (const fn of [...listeners]) {
           try { fn(name); } catch (err) { console.error('swe-swe: after loading', name, err); }
         }
@@ -59,6 +61,15 @@ export function onFeatureLoaded(fn) {
   return () => listeners.delete(fn);
 }
 
+/**
+ * How many features have arrived so far: part of a drawing's key, so that what was drawn with a
+ * stand-in is drawn again.
+ * @returns {number}
+ */
+export function loadedFeatures() {
+  return arrived;
+}
+
 // The features. Paths are relative to this file; each must be in the service worker's SHELL.
 
 /** Markdown parsing (markdown-it, ~125 KB): only once there is agent text to draw. */
@@ -66,3 +77,9 @@ export const markdown = lazy('markdown', () => import('./markdown.js'));
 
 /** jsdiff (~72 KB): only once a file edit is drawn as a diff. */
 export const jsdiff = lazy('jsdiff', () => import('../vendor/diff.js'));
+
+/** How a tool call is drawn (ui/tool-views.js): only once the log or a card shows one. */
+export const toolViews = lazy('tool-views', () => import('./ui/tool-views.js'));
+
+/** The approval card and an approval's line in the log (ui/approval-card.js): only once there is one. */
+export const approvalCard = lazy('approval-card', () => import('./ui/approval-card.js'));
