@@ -31,7 +31,8 @@ export function renderToolView(view) {
  */
 export function renderApprovalCard(a, s) {
   return now(approvalCard)?.renderApprovalCard(a, s)
-    ?? h('article', { class: 'approval-card', 'data-approval': a.approval_id }, h('p', { class: 'tv-help', text: 'Loading…' }));
+    // not an .approval-card: nothing to answer yet (and tests wait for the card itself)
+    ?? h('article', { class: 'approval-loading', 'data-approval': a.approval_id }, h('p', { class: 'tv-help', text: 'Loading…' }));
 }
 
 /**
