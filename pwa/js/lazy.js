@@ -3,8 +3,8 @@
 // The first screen (the list, the composer, the header, the connection) is what index.html's module
 // graph loads; everything below is fetched by dynamic import() the first time something asks for it.
 // A feature's user either awaits `load()` (a dialog being opened) or draws a stand-in meanwhile
-// (`get()` is null: agent text as plain text, a diff as "Loading…") and is redrawn when
-// `onFeatureLoaded` fires. The service worker still precaches every file, so offline the import is
+// (`get()` is null: agent text as plain text, an edit as whole lines removed and added, a tool's
+// body as "Loading…") and is redrawn when `onFeatureLoaded` fires. The service worker still precaches every file, so offline the import is
 // served from its cache like any other module. No DOM here: node-tested in pwa/tests/lazy.test.mjs.
 
 /**
