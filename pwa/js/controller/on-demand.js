@@ -2,8 +2,24 @@
 // reader asks for them, once. The buttons that open them are bound here, at start, so they work
 // before the feature has arrived.
 
-import { lazy } from '../lazy.js';
+import { approvalCard, jsdiff, lazy, markdown, toolViews } from '../lazy.js';
 import { $ } from './elements.js';
+
+/** How long the start waits for the features from the worker's cache (they take a few ms). */
+const LOCAL_WAIT_MS = 1000;
+
+/**
+ * A page the service worker serves has every feature in its cache: fetching them costs no network,
+ * so a returning visit takes the drawing features at start and draws Markdown and fine diffs from its
+ * first frame (as before they were loaded on demand). A first visit (no worker yet) keeps its load small.
+ * @returns {Promise<void>} once they have arrived or failed, or after LOCAL_WAIT_MS: the start never
+ *   hangs on them (a late one is drawn with stand-ins, then redrawn)
+ */
+export async function takeLocalFeatures() {
+  if (!navigator.serviceWorker?.controller) return;
+  const all = Promise.all([markdown, jsdiff, toolViews, approvalCard].map((f) => f.load().catch(() => {})));
+  await Promise.race([all, new Promise((resolve) => setTimeout(resolve, LOCAL_WAIT_MS))]);
+}
 
 /** The details dialog (controller/details-dialog.js, ui/details.js): bound once, when it arrives. */
 export const detailsDialog = lazy('details', async () => {

@@ -28,6 +28,7 @@ import { listenToOtherTabs } from './other-tabs.js';
 import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
 import { loadSettings } from './settings.js';
 import { bindAgentPicker, learnAgents, loadAgentChoice } from './agent-picker.js';
+import { takeLocalFeatures } from './on-demand.js';
 import { bindProjectPicker, loadProjects } from './project-picker.js';
 
 /** Conversations whose events stay cached on this device; older ones are fetched again by replay. */
@@ -36,12 +37,14 @@ const CACHED_CONVERSATIONS = 30;
 export async function start() {
   bindPage();
   watchServiceWorker();
+  const features = takeLocalFeatures(); // beside IndexedDB, before the first conversation is drawn
   await openStorage();
   await Promise.all([loadSettings(), loadAgentChoice()]);
   await learnClientId();
   await loadRecords();
 
   const askedFor = location.hash;
+  await features;
   await followRoute();
   els.app.dataset.state = 'ready';
 
