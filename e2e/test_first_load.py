@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import PHONE, READY, Server, send_message, wait_results
+from conftest import PHONE, READY, Server, open_app, send_message, wait_results
 
 ON_DEMAND = ("/vendor/markdown-it.js", "/vendor/diff.js", "/js/markdown.js", "/js/controller/details-dialog.js",
              "/js/ui/details.js", "/js/controller/sign-in.js")
@@ -63,3 +63,27 @@ def test_the_first_screen_works_before_markdown_and_diffs_have_arrived(browser: 
         page.wait_for_function("() => !document.getElementById('details').open")
     finally:
         context.close()
+
+
+NO_PLAIN_TEXT = """(() => {
+  window.__plainSeen = 0;
+  new MutationObserver(() => {
+    if (document.querySelector('#log .md-plain')) window.__plainSeen++;
+  }).observe(document, { childList: true, subtree: true });
+})();"""
+
+
+def test_a_returning_visit_draws_markdown_from_its_first_frame(phone: Any, server: Server) -> None:
+    """Served by its service worker, the page takes the features from the cache at start: no stand-ins."""
+    page = phone.new_page()
+    open_app(page, server)
+    send_message(page, "Reply in **bold** please")
+    wait_results(page, 1)
+    page.wait_for_selector("#log li.msg.agent strong")
+    page.add_init_script(NO_PLAIN_TEXT)
+    phone.set_offline(True)  # from the worker's cache alone
+    page.reload()
+    page.wait_for_function(READY)
+    page.wait_for_selector("#log li.msg.agent strong")
+    assert page.evaluate("() => window.__plainSeen") == 0, "agent text was drawn as plain text first"
+    phone.set_offline(False)
