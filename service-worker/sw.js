@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+a837cb77e3';
+const VERSION = '0.1.0+5be4d46156';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -36,6 +36,7 @@ const SHELL = [
   '/js/format.js',
   '/js/history-window.js',
   '/js/ids.js',
+  '/js/lazy.js',
   '/js/markdown.js',
   '/js/outbox.js',
   '/js/attachments.js',
@@ -63,6 +64,7 @@ const SHELL = [
   '/js/controller/history.js',
   '/js/controller/navigation.js',
   '/js/controller/notices.js',
+  '/js/controller/on-demand.js',
   '/js/controller/other-tabs.js',
   '/js/controller/notify.js',
   '/js/controller/outbox-sync.js',
@@ -86,6 +88,7 @@ const SHELL = [
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
   '/js/ui/notify-switch.js',
+  '/js/ui/on-demand.js',
   '/js/ui/sidebar.js',
   '/js/ui/tool-views.js',
   '/vendor/diff.js',
