@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CHROMIUM, REPO, ClaudeLab, Row, Settings, claude_bin, machine  # noqa: E402
 from fig10_codex_followup import codex_bin  # noqa: E402
 
-FIGURES = ("1", "10", "2", "3", "6", "9", "4", "5", "7", "8")  # backend figures first, then the browser ones
+FIGURES = ("1", "10", "2", "3", "6", "9", "11", "4", "5", "7", "8")  # backend figures first, then the browser ones
 
 
 def _raise_fd_limit() -> None:
@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         if number == "10":
             import fig10_codex_followup
             return lambda: fig10_codex_followup.run(settings)
+        if number == "11":
+            import fig11_file_search
+            return lambda: fig11_file_search.run(settings)
         if number == "9":
             import fig9_flat_costs
             return lambda: fig9_flat_costs.run(settings)

@@ -15,14 +15,16 @@ the project folder, with `/`; none comes from a client.
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import logging
 import os
 import re
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ GIT_MAX_AGE_S = 10.0
 WALK_MAX_AGE_S = 3.0
 MAX_FILES = 200_000  # a folder with more lists only this many (and `total` says so)
 MAX_QUERY_CHARS = 200
+HIT_SCAN_MAX = 3000  # a query found more often is ranked by walking the files in order instead
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 SKIPPED_DIRS = frozenset({
@@ -42,10 +45,6 @@ SKIPPED_DIRS = frozenset({
     ".ruff_cache", ".tox", ".nox", ".cache", ".next", ".nuxt", ".gradle", ".idea", "target", "dist", "build",
 })
 
-# Ranking tiers, best first; a tier's own adjustments stay below the gap to the next one.
-_IN_NAME, _IN_PATH, _FUZZY_NAME, _FUZZY_PATH = 4, 3, 2, 1
-# (sort key: starts well, gaps, path length, where the match starts, path; the file's index)
-Scored = tuple[tuple[int, int, int, int, str], int]
 
 
 @dataclass(frozen=True)
@@ -68,11 +67,40 @@ class Listing:
     lower: list[str] = field(init=False)
     names: list[str] = field(init=False)  # lower-case file names
     shallow_first: list[str] = field(init=False)  # the answer to an empty query
+    shortest_first: list[int] = field(init=False)  # indexes by (path length, path): the order within a tier
+    place: list[int] = field(init=False)  # each file's place in shortest_first
+    joined_names: str = field(init=False)  # one line per file, searched at C speed
+    joined_paths: str = field(init=False)
+    name_starts: list[int] = field(init=False)  # where each line of joined_names starts
+    path_starts: list[int] = field(init=False)
+    chars: dict[str, int] = field(init=False)  # character → bit set of the files whose path holds it
 
     def __post_init__(self) -> None:
         self.lower = [p.lower() for p in self.paths]
         self.names = [p.rsplit("/", 1)[-1] for p in self.lower]
         self.shallow_first = sorted(self.paths, key=lambda p: (p.count("/"), p))
+        self.shortest_first = sorted(range(len(self.paths)), key=lambda i: (len(self.paths[i]), self.paths[i]))
+        self.place = [0] * len(self.paths)
+        for place, i in enumerate(self.shortest_first):
+            self.place[i] = place
+        self.joined_names = "\n".join(self.names)
+        self.joined_paths = "\n".join(self.lower)
+        self.name_starts = list(itertools.accumulate((len(n) + 1 for n in self.names[:-1]), initial=0))
+        self.path_starts = list(itertools.accumulate((len(p) + 1 for p in self.lower[:-1]), initial=0))
+        self.chars = _char_sets(self.lower)
+
+
+def _char_sets(lower: list[str]) -> dict[str, int]:
+    """For each character, the files that hold it, as one byte per file in a big integer: a fuzzy query
+    ANDs its characters' sets, so only files holding all of them are matched one by one."""
+    flags: dict[str, bytearray] = {}
+    for i, path in enumerate(lower):
+        for c in set(path):
+            found = flags.get(c)
+            if found is None:
+                found = flags[c] = bytearray(len(lower))
+            found[i] = 1
+    return {c: int.from_bytes(f, "little") for c, f in flags.items()}
 
 
 def _git_index(folder: Path) -> Path | None:
@@ -142,54 +170,104 @@ def walked_files(folder: Path) -> list[str]:
 
 
 def _fuzzy(query: str) -> re.Pattern[str]:
-    """The query's characters in order, anything between (the shortest stretch from each start)."""
-    return re.compile(".*?".join(re.escape(c) for c in query))
+    """The query's characters in order, each the first one after the last; possessive, so a text without
+    them fails in one pass, with no backtracking (use `match`). Group 1 is the first character."""
+    return re.compile("".join(f"[^{re.escape(c)}]*+{'(' if i == 0 else ''}{re.escape(c)}{')' if i == 0 else ''}"
+                              for i, c in enumerate(query)))
 
 
 def rank(listing: Listing, query: str, limit: int) -> FileResults:
     """Best first: the query inside a file name, then inside a path, then its letters in order in a
-    file name, then in a path. Within a tier: a name that starts with it, fewer gaps (consecutive
-    runs), then shorter paths. Tiers are taken in turn until `limit` + 1 matches are known, so a common
-    letter does not rank 50,000 paths."""
+    file name, then in a path. Within a tier: one that starts there (a name, a folder), then fewer gaps
+    between the letters (consecutive runs), then shorter paths. Tiers are taken in turn until `limit` + 1
+    matches are known, so a common letter does not rank 50,000 paths."""
     total = len(listing.paths)
     query = query.strip().lower()[:MAX_QUERY_CHARS]
     if not query:
         return FileResults(listing.shallow_first[:limit], total, total > limit)
-    fuzzy = _fuzzy(query)
-    taken: set[int] = set()
-    best: list[Scored] = []
     wanted = limit + 1
-    for tier in (_IN_NAME, _IN_PATH, _FUZZY_NAME, _FUZZY_PATH):
-        scored = list(_tier(listing, query, fuzzy, tier, taken))
-        taken.update(i for _, i in scored)
-        best.extend(heapq.nsmallest(wanted - len(best), scored))
+    best: list[int] = []
+    taken: set[int] = set()
+    for tier in (_in_name, _in_path, _fuzzy_tiers):
+        found = tier(listing, query, wanted - len(best), taken)
+        best.extend(found)
+        taken.update(found)
         if len(best) >= wanted:
             break
-    paths = [listing.paths[i] for _, i in best[:limit]]
-    return FileResults(paths, total, len(best) > limit)
+    return FileResults([listing.paths[i] for i in best[:limit]], total, len(best) > limit)
 
 
-def _tier(listing: Listing, query: str, fuzzy: re.Pattern[str], tier: int, taken: set[int]) -> Iterator[Scored]:
-    """(sort key, index) of every file in `tier` not already taken by a better one; smaller is better."""
-    lower, names, paths = listing.lower, listing.names, listing.paths
-    if tier == _IN_NAME:
-        for i, name in enumerate(names):
-            if query in name:
-                yield (0 if name.startswith(query) else 1, 0, len(lower[i]), 0, paths[i]), i
-    elif tier == _IN_PATH:
-        for i, path in enumerate(lower):
-            if i not in taken and query in path:
-                at = path.find(query)
-                yield (0 if at == 0 or path[at - 1] == "/" else 1, 0, len(path), 0, paths[i]), i
-    else:
-        haystack = names if tier == _FUZZY_NAME else lower
-        for i, text in enumerate(haystack):
-            if i in taken:
-                continue
-            found = fuzzy.search(text)
+def _lines_holding(joined: str, starts: list[int], query: str) -> list[int]:
+    """The lines of `joined` that hold `query`, found at C speed (one `find` per line that holds it)."""
+    found: list[int] = []
+    at = joined.find(query)
+    while at >= 0:
+        i = bisect.bisect_right(starts, at) - 1
+        found.append(i)
+        at = joined.find(query, starts[i + 1]) if i + 1 < len(starts) else -1
+    return found
+
+
+def _substring_tier(listing: Listing, texts: list[str], joined: str, starts: list[int], query: str, wanted: int,
+                    taken: set[int], starts_well: Callable[[str, int], bool]) -> list[int]:
+    """Files whose `texts` hold the query, those where it starts well first, then shortest path first."""
+    if joined.count(query) <= HIT_SCAN_MAX:
+        lines = [i for i in _lines_holding(joined, starts, query) if i not in taken]
+        lines.sort(key=lambda i: (not starts_well(texts[i], texts[i].find(query)), listing.place[i]))
+        return lines[:wanted]
+    good: list[int] = []  # a common query: walk the files in order until enough start well
+    other: list[int] = []
+    for i in listing.shortest_first:
+        text = texts[i]
+        at = text.find(query)
+        if at < 0 or i in taken:
+            continue
+        if starts_well(text, at):
+            good.append(i)
+            if len(good) >= wanted:
+                break
+        elif len(other) < wanted:
+            other.append(i)
+    return (good + other)[:wanted]
+
+
+def _in_name(listing: Listing, query: str, wanted: int, taken: set[int]) -> list[int]:
+    return _substring_tier(listing, listing.names, listing.joined_names, listing.name_starts, query, wanted, taken,
+                           lambda _text, at: at == 0)
+
+
+def _in_path(listing: Listing, query: str, wanted: int, taken: set[int]) -> list[int]:
+    return _substring_tier(listing, listing.lower, listing.joined_paths, listing.path_starts, query, wanted, taken,
+                           lambda text, at: at == 0 or text[at - 1] == "/")
+
+
+def _fuzzy_tiers(listing: Listing, query: str, wanted: int, taken: set[int]) -> list[int]:
+    """Files whose name, else whose path, holds the query's letters in order: only files holding every
+    letter (the AND of their character sets) are matched one by one."""
+    holding = -1
+    for c in set(query):
+        holding &= listing.chars.get(c, 0)
+    if not holding:
+        return []
+    flags = holding.to_bytes(len(listing.paths), "little")
+    pattern = _fuzzy(query)
+    in_name: list[tuple[int, int, int, int]] = []
+    in_path: list[tuple[int, int, int, int]] = []
+    i = flags.find(1)
+    while i >= 0:
+        if i not in taken:
+            name = listing.names[i]
+            found = pattern.match(name)
+            scored, text = (in_name, name) if found else (in_path, listing.lower[i])
+            found = found or pattern.match(text)
             if found:
-                gaps = found.end() - found.start() - len(query)
-                yield (0 if found.start() == 0 else 1, gaps, len(lower[i]), found.start(), paths[i]), i
+                first = found.start(1)
+                at_start = first == 0 or text[first - 1] in "/_-. "
+                scored.append((0 if at_start else 1, found.end() - first - len(query), listing.place[i], i))
+        i = flags.find(1, i + 1)
+    best = heapq.nsmallest(wanted, in_name)
+    best += heapq.nsmallest(wanted - len(best), in_path)
+    return [key[-1] for key in best]
 
 
 class ProjectFiles:
