@@ -319,3 +319,15 @@ def test_init_lists_slash_commands_and_a_command_sent_as_text_runs(sandbox: Sand
     assert all(isinstance(n, str) and n and not n.startswith("/") for n in names)
     assert inits[0]["slash_commands"] == names
     assert "Say the word PINEAPPLE-42." in reply_text(command)  # the command's prompt reached the model
+
+
+def test_an_at_path_in_the_text_gives_the_model_that_file(sandbox: Sandbox, workdir: Path) -> None:
+    (workdir / "src").mkdir()
+    (workdir / "src" / "notes.txt").write_text("BANANA-7\n")
+    cli = sandbox.start(workdir, "--session-id", str(uuid.uuid4()))
+    before = len(sandbox.api.requests)
+    cli.turn("look at @src/notes.txt please")  # what the composer's `@` picker writes: a path from the project folder
+    code, stderr = cli.close()
+    assert code == 0, stderr
+    sent = json.dumps(sandbox.api.requests[before:])
+    assert "BANANA-7" in sent, "the CLI read the file and put it in the request"
