@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+4a46a6ce6b';
+const VERSION = '0.1.0+f0555f9cec';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -44,6 +44,7 @@ const SHELL = [
   '/js/routes.js',
   '/js/screen-text.js',
   '/js/sessions.js',
+  '/js/suggestions.js',
   '/js/sw-client.js',
   '/js/tabs.js',
   '/js/unload-copy.js',
@@ -75,9 +76,11 @@ const SHELL = [
   '/js/controller/socket.js',
   '/js/controller/startup.js',
   '/js/controller/state.js',
+  '/js/controller/suggestions.js',
   '/js/ui/agent-picker.js',
   '/js/ui/approval-card.js',
   '/js/ui/conversation-view.js',
+  '/js/ui/suggestion-list.js',
   '/js/ui/details.js',
   '/js/ui/dom.js',
   '/js/ui/items.js',

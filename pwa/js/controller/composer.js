@@ -10,6 +10,7 @@ import { app, current, tabs } from './state.js';
 import { els } from './elements.js';
 import { renderList } from './render.js';
 import { enqueue } from './outbox-sync.js';
+import { bindSuggestions, suggestionKey } from './suggestions.js';
 
 /** A draft is saved this long after the last keystroke. */
 const DRAFT_SAVE_DELAY_MS = 300;
@@ -185,6 +186,7 @@ export function bindComposer() {
     submit();
   });
   els.input.addEventListener('keydown', (e) => {
+    if (suggestionKey(e)) return; // the @ / `/` list is open: Enter picks, never sends
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.isComposing && !coarse.matches) {
       e.preventDefault();
       submit();
@@ -201,6 +203,7 @@ export function bindComposer() {
     if (document.activeElement === els.input) e.preventDefault();
   });
   bindAttachments();
+  bindSuggestions();
   coarse.addEventListener?.('change', updateEnterHint);
   updateEnterHint();
   followComposerHeight();
