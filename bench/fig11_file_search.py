@@ -6,6 +6,8 @@
 - 11b (the first `@`): the same searches, each on a new `ProjectFiles`, so `git ls-files` runs and the
   list is prepared for ranking first; this is what a project's first query, and a query after the git
   index changed, costs.
+- 11c (what the phone waits for, less the network): `GET /api/projects/{id}/files?q=…` on a real server
+  working in that repository, over loopback HTTP (token, guards, the worker thread, JSON), list cached.
 Baseline of 11: 11b. The repository is made once: 50,000 small files in a tree of packages (tracked:
 `git add`, no commit needed, the index is what `ls-files --cached` reads), plus 200 untracked files.
 
@@ -18,9 +20,12 @@ import argparse
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 from common import Row, Settings, median, ms, summary
+from http_client import call
+from server_process import ServerProcess
 from swe_swe.project_files import ProjectFiles
 
 FILES = 50_000
@@ -68,6 +73,7 @@ def run(settings: Settings) -> list[Row]:
             warm.append(time.perf_counter() - t0)
             counts[query] = len(found.paths)
     total = warm_files.search(repo, "", 1).total
+    http = _over_http(settings, repo, rounds)
     per_query = {q: ms(median(warm[i::len(QUERIES)])) for i, q in enumerate(QUERIES)}
     value, baseline = ms(median(warm)), ms(median(cold))
     worst = max(per_query.values())
@@ -79,7 +85,27 @@ def run(settings: Settings) -> list[Row]:
             details={"warm_s": summary(warm), "per_query_ms": per_query, "matches": counts, "files": total}),
         Row("11b", "@ search, first query (git ls-files + prepare)", baseline, "ms", target="(info)",
             details={"cold_s": summary(cold)}),
+        Row("11c", "@ search over HTTP, list cached", ms(median(http)), "ms", target="(info)",
+            note="GET /api/projects/{id}/files on loopback, the same queries", details={"http_s": summary(http)}),
     ]
+
+
+def _over_http(settings: Settings, repo: Path, rounds: int) -> list[float]:
+    server = ServerProcess(data_dir=settings.tmp / "fig11-data", extra_args=["--workdir", str(repo)]).start()
+    try:
+        project = call("GET", f"{server.base_url}/api/projects")[1]["projects"][0]
+        url = f"{server.base_url}/api/projects/{project['id']}/files?limit=20&q="
+        call("GET", url)  # lists the repository once
+        samples: list[float] = []
+        for _ in range(rounds):
+            for query in QUERIES:
+                t0 = time.perf_counter()
+                status, _body = call("GET", url + urllib.parse.quote(query))
+                samples.append(time.perf_counter() - t0)
+                assert status == 200, status
+        return samples
+    finally:
+        server.terminate()
 
 
 def main(argv: list[str] | None = None) -> int:
