@@ -24,6 +24,7 @@ import re
 import subprocess
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ GIT_MAX_AGE_S = 10.0
 WALK_MAX_AGE_S = 3.0
 MAX_FILES = 200_000  # a folder with more lists only this many (and `total` says so)
 MAX_QUERY_CHARS = 200
+MAX_PROJECTS = 8  # lists kept in memory (one of 50,000 files takes about 25 MB)
 HIT_SCAN_MAX = 3000  # a query found more often is ranked by walking the files in order instead
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -118,6 +120,21 @@ def _git_index(folder: Path) -> Path | None:
             git_dir = Path(first[len("gitdir:"):].strip())
             return (git_dir if git_dir.is_absolute() else folder / git_dir) / "index"
     return None
+
+
+def git_index_of(folder: Path, timeout: float = GIT_TIMEOUT_S) -> Path | None:
+    """The index file of the repository `folder` is in: at its top (no process needed), or above it
+    (a project may be a folder inside a monorepo: git says where); None outside git."""
+    found = _git_index(folder)
+    if found is not None:
+        return found
+    try:
+        out = subprocess.run(["git", "rev-parse", "--git-path", "index"], cwd=folder, capture_output=True,
+                             timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = out.stdout.decode("utf-8", "surrogateescape").strip()
+    return folder / text if out.returncode == 0 and text else None
 
 
 def _mtime(path: Path) -> float:
@@ -272,13 +289,17 @@ def _fuzzy_tiers(listing: Listing, query: str, wanted: int, taken: set[int]) -> 
 
 class ProjectFiles:
     """Each project's file list, kept between keystrokes (see the module's docstring for when it is
-    listed again). Thread-safe: `search` is called from worker threads."""
+    listed again), for the `max_projects` projects searched last. Thread-safe: `search` is called from
+    worker threads."""
 
-    def __init__(self, git_max_age_s: float = GIT_MAX_AGE_S, walk_max_age_s: float = WALK_MAX_AGE_S) -> None:
+    def __init__(self, git_max_age_s: float = GIT_MAX_AGE_S, walk_max_age_s: float = WALK_MAX_AGE_S,
+                 max_projects: int = MAX_PROJECTS) -> None:
         self._git_max_age_s = git_max_age_s
         self._walk_max_age_s = walk_max_age_s
+        self._max_projects = max_projects
         self._lock = threading.Lock()
-        self._listings: dict[Path, Listing] = {}
+        self._listings: OrderedDict[Path, Listing] = OrderedDict()
+        self._indexes: dict[Path, Path | None] = {}  # where each folder's git index is (None: not in git)
         self._folder_locks: dict[Path, threading.Lock] = {}
         self._refreshing: set[Path] = set()
 
@@ -289,8 +310,10 @@ class ProjectFiles:
         """The cached list when it is still good, else a new one (one lister per folder at a time)."""
         with self._lock:
             cached = self._listings.get(folder)
+            if cached is not None:
+                self._listings.move_to_end(folder)
             folder_lock = self._folder_locks.setdefault(folder, threading.Lock())
-        index = _git_index(folder)
+        index = self._index(folder)
         signature = _mtime(index) if index is not None else None
         if cached is not None and cached.signature == signature:
             age = time.monotonic() - cached.listed_at
@@ -307,13 +330,28 @@ class ProjectFiles:
                 return again  # another thread listed it meanwhile
             return self._list(folder)
 
+    def _index(self, folder: Path) -> Path | None:
+        """Asked of git once per folder (again if a `.git` appears: `git init` while the server runs)."""
+        with self._lock:
+            known = folder in self._indexes
+            index = self._indexes.get(folder)
+        if known and (index is not None or not (folder / ".git").exists()):
+            return index
+        index = git_index_of(folder)
+        with self._lock:
+            self._indexes[folder] = index
+        return index
+
     def _list(self, folder: Path) -> Listing:
-        index = _git_index(folder)
+        index = self._index(folder)
         signature = _mtime(index) if index is not None else None
         paths = git_files(folder) if index is not None else None
         listing = Listing(paths if paths is not None else walked_files(folder), signature, time.monotonic())
         with self._lock:
             self._listings[folder] = listing
+            self._listings.move_to_end(folder)
+            while len(self._listings) > self._max_projects:
+                self._listings.popitem(last=False)
         return listing
 
     def _refresh_in_background(self, folder: Path, folder_lock: threading.Lock) -> None:

@@ -54,6 +54,21 @@ def test_git_lists_tracked_and_untracked_but_not_ignored(repo: Path) -> None:
     assert found.paths[:4] == [".gitignore", "README.md", "app.py", "untracked_app.txt"], "top-level files first"
 
 
+def test_a_folder_inside_a_repository_is_listed_by_git(repo: Path) -> None:
+    make_files(repo, ["src/local.env", "src/sub/deep.py"])  # *.env is ignored by the repository's .gitignore
+    found = ProjectFiles().search(repo / "src", "", 100)
+    assert sorted(found.paths) == ["mapper.py", "sub/deep.py"], "relative to the project folder"
+
+
+def test_only_the_last_projects_are_kept(tmp_path: Path) -> None:
+    files = ProjectFiles(max_projects=2)
+    folders = [tmp_path / name for name in ("one", "two", "three")]
+    for folder in folders:
+        make_files(folder, ["x.txt"])
+        files.search(folder, "x")
+    assert list(files._listings) == folders[1:]
+
+
 def test_app_ranks_before_scattered_letters() -> None:
     found = rank(listing(["a/p/p.py", "zzz/happy.py", "app.py", "src/mapper.py", "lib/app/x.py", "apps/long/name/app.py"]),
                  "app", 10)
