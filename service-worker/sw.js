@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+6061c57e70';
+const VERSION = '0.1.0+0907c383c0';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';

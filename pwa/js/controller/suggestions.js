@@ -143,7 +143,11 @@ function update() {
     showRows(rows, trigger.query, rows.length ? '' : names.length ? SUGGEST_WORDS.noCommands : SUGGEST_WORDS.commandsUnknown);
     return;
   }
-  if (was?.kind === 'file' && shown.answered === trigger.query) return; // the caret moved within the token
+  if (was?.kind === 'file' && shown.answered === trigger.query) {
+    latest.next(); // back to the query the rows answer: a search for another one is no longer wanted
+    clearTimeout(searchTimer);
+    return;
+  }
   searchSoon(c, trigger.query, was?.kind !== 'file');
 }
 
