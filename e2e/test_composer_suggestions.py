@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Server, conversation_id, free_port, go_to_new_conversation, open_app, wait_results
+from conftest import Server, conversation_id, free_port, go_to_new_conversation, open_app, wait_for, wait_results
 
 FILES = ["src/checkout/payment_form.py", "src/app.py", "README.md", "docs/release-notes.md", "tests/test_payment.py"]
 ROWS = "#suggest-rows .suggest-row"
@@ -149,6 +149,28 @@ def test_desktop_keys_pick_without_sending_and_offline_says_so(page: Any, projec
     page.keyboard.type("m")  # the same token stays closed after Escape
     page.wait_for_timeout(300)
     assert page.locator("#suggest").is_hidden()
+    page.locator("#input").fill("")
+
+    # a slow answer to an older query never replaces the newest one's
+    held: list[Any] = []
+
+    def hold_first(route: Any) -> None:
+        if "q=pa&" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/projects/*/files?*", hold_first)
+    page.keyboard.type("@pa")
+    wait_for(page, lambda: held)
+    page.keyboard.type("y")
+    page.wait_for_function("(sel) => document.querySelector(sel)?.dataset.value === 'src/checkout/payment_form.py'", arg=ROWS)
+    held[0].fulfill(status=200, content_type="application/json",
+                    body='{"files": [{"path": "STALE.py"}], "total": 1, "truncated": false}')
+    page.wait_for_timeout(300)
+    assert "STALE.py" not in row_values(page)
+    page.unroute("**/api/projects/*/files?*")
+    page.keyboard.press("Escape")
     page.locator("#input").fill("")
 
     page.context.set_offline(True)
