@@ -85,6 +85,12 @@ def test_fuzzy_prefers_consecutive_runs_and_is_case_blind() -> None:
     assert rank(listing(["x/conversation_view.js", "x/c_o_n_v.js"]), "convview", 10).paths == ["x/conversation_view.js"]
 
 
+@pytest.mark.parametrize("query", ["../..", "a.*[(", "]^-\\", "x" * 5000, "a\nb", "\u00e9\u0000", "%2e%2e", "/"])
+def test_hostile_queries_are_only_text(query: str) -> None:
+    found = rank(listing(["a/b.py", "x]^-\\.txt", "../up.md"]), query, 5)
+    assert found.total == 3 and len(found.paths) <= 3
+
+
 def test_limit_and_truncated() -> None:
     paths = [f"f{i}.py" for i in range(30)]
     found = rank(listing(paths), "f", 5)
@@ -127,6 +133,10 @@ def test_route_guards(repo: Path, tmp_path: Path) -> None:
         assert body["total"] == 7 and body["truncated"] is True
         assert call("GET", f"{url}?q=app", token=None)[0] == 401
         assert call("GET", f"{url}?limit=lots")[0] == 400
+        assert call("GET", f"{url}?limit=-1")[0] == 400
+        assert len(call("GET", f"{url}?limit=100000")[1]["files"]) == 7, "at most MAX_LIMIT, here every file"
+        for hostile in ("../../etc/passwd", "%00", "a.*[(", "x" * 3000):
+            assert call("GET", f"{url}?q={urllib.parse.quote(hostile)}")[0] == 200
         for bad in ("nope", "..", "%2e%2e%2f%2e%2e%2fetc", urllib.parse.quote(str(repo), safe=""), ""):
             status, body = call("GET", f"{base}/api/projects/{bad}/files?q=a")
             assert status == 404, bad
