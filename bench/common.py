@@ -139,14 +139,9 @@ class ClaudeLab:
 
     @property
     def env(self) -> dict[str, str]:
-        return {
-            "ANTHROPIC_BASE_URL": self.api.base_url,
-            "ANTHROPIC_API_KEY": "dummy-key-for-the-fake-api",
-            "CLAUDE_CODE_MAX_RETRIES": "0",
-            "CLAUDE_CONFIG_DIR": str(self.config_dir),
-            "DISABLE_AUTOUPDATER": "1",
-            "DISABLE_TELEMETRY": "1",
-        }
+        from claude_harness import claude_env
+
+        return claude_env(self.api, self.config_dir)
 
     def full_env(self) -> dict[str, str]:
         return {**os.environ, **self.env}

@@ -55,6 +55,7 @@ def run(settings: Settings, lab: ClaudeLab) -> list[Row]:
     from swe_swe.agents import claude_home
     from swe_swe.agents.claude import ClaudeAgent
     from swe_swe.agents.leftovers import RunningAgents
+    from swe_swe.agents.session_recovery import Resumable
     from swe_swe.config import Config
     from swe_swe.transcripts import TranscriptValidator
 
@@ -65,7 +66,7 @@ def run(settings: Settings, lab: ClaudeLab) -> list[Row]:
     assert path.exists(), path
     assert path == claude_home.transcript_path(lab.config_dir, lab.workdir, session_id)
     sink = _NullSink()
-    assert asyncio.run(agent.ensure_resumable("c", session_id, sink)) is False  # type: ignore[arg-type]  # resumable as is
+    assert asyncio.run(agent.ensure_resumable("c", session_id, sink)) is Resumable.AS_IS  # type: ignore[arg-type]  # resumable as is
 
     async def uncached_once() -> None:
         agent.validator.forget(path)

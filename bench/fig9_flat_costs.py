@@ -72,6 +72,7 @@ def _old_save(transcript: Path, copy: Path) -> None:
 async def _work_per_turn(settings: Settings, megabytes: int, runs: int) -> dict[str, list[float]]:
     from swe_swe.agents.claude import ClaudeAgent
     from swe_swe.agents.leftovers import RunningAgents
+    from swe_swe.agents.session_recovery import Resumable
     from swe_swe.config import Config
 
     root = settings.tmp / f"fig9-work-{megabytes}"
@@ -96,7 +97,7 @@ async def _work_per_turn(settings: Settings, megabytes: int, runs: int) -> dict[
         last = _append_turn(transcript, session_id)
         t0, c0 = time.perf_counter(), time.process_time()
         await agent._save_when_written(session_id, last)
-        assert await agent.ensure_resumable("c", session_id, sink) is False  # type: ignore[arg-type]
+        assert await agent.ensure_resumable("c", session_id, sink) is Resumable.AS_IS  # type: ignore[arg-type]
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     assert agent.vault.path_for(session_id).read_bytes()[-100_000:] == transcript.read_bytes()[-100_000:]

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from conftest import READY, Server, conversation_id, converse, eventually, open_app, wait_phase
+from conftest import READY, Server, conversation_id, converse, eventually, go_to_new_conversation, open_app, wait_phase
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -75,3 +75,35 @@ def test_files_the_server_would_refuse_are_refused_before_queueing(phone: Any, s
     assert page.locator("#attach-tray li").all_inner_texts() == ["notes.md"]
     page.click("#attach-tray li button")
     assert page.locator("#attach-tray").is_hidden()
+
+
+def test_files_in_the_tray_stay_with_their_conversation_through_a_switch_and_a_reload(phone: Any, server: Server) -> None:
+    """The tray is part of the draft: kept in IndexedDB, shown again after a reload, and never sent
+    with another conversation's message (it once followed the user into the next conversation)."""
+    page = phone.new_page()
+    open_app(page, server)
+    converse(page, "the first conversation")
+    first = conversation_id(page)
+    page.set_input_files("#attach-input", files=[{"name": "bug.png", "mimeType": "image/png", "buffer": PNG}])
+    page.wait_for_selector("#attach-tray li img")
+
+    go_to_new_conversation(page)
+    assert page.locator("#attach-tray").is_hidden(), "a new conversation starts with an empty tray"
+    converse(page, "the second conversation")
+    second = conversation_id(page)
+    assert [m.get("attachments") for m in user_messages(server, second)] == [None], "the file stayed where it was picked"
+
+    page.goto(f"{server.base_url}/#/c/{first}")
+    page.wait_for_selector("#attach-tray li img")
+    page.reload()
+    page.wait_for_function(READY)
+    page.wait_for_selector("#attach-tray li img")
+    assert page.locator("#attach-tray li").all_inner_texts() == ["bug.png"]
+    converse(page, "now with the screenshot")
+    sent = [m["attachments"] for m in user_messages(server, first) if m.get("attachments")]
+    assert sent == [[{"sha256": SHA, "name": "bug.png", "media_type": "image/png"}]]
+    assert page.locator("#attach-tray").is_hidden()
+    page.reload()
+    page.wait_for_function(READY)
+    page.wait_for_selector("#log li.msg.user .attachments img.thumb")
+    assert page.locator("#attach-tray").is_hidden(), "a file sent is not found in the tray again"

@@ -55,7 +55,7 @@ def test_the_sign_in_screen_on_a_phone_and_a_desktop(phone: Any, page: Any, serv
         box = small.locator(selector).bounding_box()
         assert box and box["height"] >= 44, (selector, box)
     small.screenshot(path=str(artifacts / "phone-sign-in.png"))
-    sign_in_with(small, "K7M3-QX9PA")  # a code of the right form, never issued
+    sign_in_with(small, "K7M3Q-X9PAB")  # a code of the right form, never issued
     small.wait_for_selector("#auth-error:not([hidden])")
     colour = "(sel) => getComputedStyle(document.querySelector(sel)).color"
     assert small.evaluate(colour, "#auth-error") != small.evaluate(colour, "#auth-help"), "an error must not look like help"

@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+0907c383c0';
+const VERSION = '0.1.0+ad17d2089a';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -53,6 +53,7 @@ const SHELL = [
   '/js/controller/agent-picker.js',
   '/js/controller/approval-actions.js',
   '/js/controller/approval-dock.js',
+  '/js/controller/attach-tray.js',
   '/js/controller/composer.js',
   '/js/controller/connection-controls.js',
   '/js/controller/details-dialog.js',

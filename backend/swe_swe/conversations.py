@@ -92,15 +92,17 @@ class Conversations:
 
     async def _continue(self, agent: str, project_id: str, agent_session_id: str) -> Conversation | None:
         """The conversation continuing an existing session of the project: the one made before (imported,
-        or one of ours whose session it is), else a new one whose log starts with the session's history.
+        or one of ours whose session it is), else a new one whose log starts with the session's history,
+        run by the agent whose session it is (`agent`, the one asked for, is only tried first).
         None when the agent has no such session: the id is then adopted as it is (the older behaviour)."""
         key = import_key(project_id, agent_session_id)
         known = self.store.conversation_for_key(key) or self._owner_of(agent_session_id, project_id)
         if known is not None:
             return known
-        history = await self.agent.import_session_of(agent, self._workdir(project_id), agent_session_id)
-        if history is None:
+        found = await self.agent.find_session(agent, self._workdir(project_id), agent_session_id)
+        if found is None:
             return None
+        agent, history = found
         fork = history.fresh()
         events: list[tuple[str, dict[str, Any], int]] = []
         if history.left_out:

@@ -10,6 +10,7 @@ from typing import Any
 from codex_harness import codex_server
 from server_process import REPO, ServerProcess
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult
+from swe_swe.agents.claude_import import SessionHistory
 from swe_swe.agents.registry import AgentRegistry
 from ws_client import Client, run_finished
 
@@ -32,6 +33,17 @@ class Stub(Agent):
 
     async def shutdown(self) -> None:
         pass
+
+
+class WithSessions(Stub):
+    """An agent that holds some existing sessions (as claude holds its desk transcripts)."""
+
+    def __init__(self, name: str, sessions: dict[str, SessionHistory]) -> None:
+        super().__init__(name)
+        self.sessions = sessions
+
+    async def import_session(self, workdir: Path | None, agent_session_id: str) -> SessionHistory | None:
+        return self.sessions.get(agent_session_id)
 
 
 class Notes:
@@ -101,5 +113,20 @@ def test_an_agent_no_longer_offered_gets_the_default_with_a_notice(server: Serve
         assert repeated["conversation_id"] == welcome["conversation_id"], "the same conversation, not a twin"
         assert [e["kind"] for e in again.events].count("notice") == 1, "said once"
         await again.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_session_is_continued_by_the_agent_that_holds_it_whatever_the_device_asked_for() -> None:
+    """A device whose last pick was codex taps "Continue here" on a Claude session from the list: the
+    new conversation must be Claude's (codex would find no such thread and start afresh)."""
+    desk = SessionHistory(title="fix the tests")
+    claude, codex = WithSessions("claude", {"s-1": desk}), WithSessions("codex", {})
+    registry = AgentRegistry([claude, codex])
+
+    async def scenario() -> None:
+        assert await registry.find_session("codex", None, "s-1") == ("claude", desk)
+        assert await registry.find_session("claude", None, "s-1") == ("claude", desk)
+        assert await registry.find_session("codex", None, "unknown") is None
 
     asyncio.run(scenario())

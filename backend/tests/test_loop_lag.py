@@ -28,10 +28,12 @@ def test_a_stall_is_measured_and_logged_with_where_the_loop_was(caplog: pytest.L
     with caplog.at_level(logging.WARNING, logger="swe_swe.loop_lag"):
         asyncio.run(scenario())
     assert monitor.worst_s() >= 0.2
-    stalls = monitor.stalls()
-    assert len(stalls) == 1 and "hold_the_loop" in stalls[0].where and "test_loop_lag.py" in stalls[0].where
+    # a loaded machine may add a stall of its own (the scheduler's): only ours must be there once, named
+    ours = [s for s in monitor.stalls() if "hold_the_loop" in s.where]
+    assert len(ours) == 1 and "test_loop_lag.py" in ours[0].where
     warnings = [r.getMessage() for r in caplog.records]
-    assert len(warnings) == 1 and "event loop stalled" in warnings[0] and "hold_the_loop" in warnings[0]
+    assert len(warnings) == len(monitor.stalls()) and all("event loop stalled" in w for w in warnings)
+    assert sum("hold_the_loop" in w for w in warnings) == 1
     assert monitor.samples() > 5
 
 

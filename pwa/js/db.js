@@ -312,8 +312,13 @@ export function allEntries() {
 // ---- drafts and views
 
 /**
+ * @typedef {{conversation_id: string, text: string, updated_at: number,
+ *   files?: {data: Blob, name: string, media_type: string, size: number}[]}} Draft
+ */
+
+/**
  * @param {string} conversationId
- * @returns {Promise<{text: string, updated_at: number}|undefined>}
+ * @returns {Promise<Draft|undefined>}
  */
 export function getDraft(conversationId) {
   return tx('drafts', 'readonly', (t) => req(t.objectStore('drafts').get(conversationId)));
@@ -321,14 +326,33 @@ export function getDraft(conversationId) {
 
 /**
  * An emptied box is kept as an empty draft with its time, so that an older copy cannot bring back
- * text that was sent or deleted meanwhile (unload-copy.js).
+ * text that was sent or deleted meanwhile (unload-copy.js). The files in the tray stay as they are.
  * @param {string} conversationId
  * @param {string} text
  * @param {number} [updatedAt]
  */
 export function setDraft(conversationId, text, updatedAt = Date.now()) {
-  return tx('drafts', 'readwrite', (t) => {
-    t.objectStore('drafts').put({ conversation_id: conversationId, text, updated_at: updatedAt });
+  return patchDraft(conversationId, { text, updated_at: updatedAt });
+}
+
+/**
+ * The files waiting in the composer's tray (attach-tray.js), kept beside the draft's text.
+ * @param {string} conversationId
+ * @param {{data: Blob, name: string, media_type: string, size: number}[]} files
+ */
+export function setDraftFiles(conversationId, files) {
+  return patchDraft(conversationId, { files });
+}
+
+/**
+ * @param {string} conversationId
+ * @param {Partial<Draft>} patch
+ */
+function patchDraft(conversationId, patch) {
+  return tx('drafts', 'readwrite', async (t) => {
+    const store = t.objectStore('drafts');
+    const old = await req(store.get(conversationId));
+    store.put({ text: '', updated_at: 0, ...old, ...patch, conversation_id: conversationId });
   });
 }
 

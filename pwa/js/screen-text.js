@@ -307,7 +307,7 @@ export const NOTIFY = Object.freeze({
 /** The sign-in screen's box: a link, the token, or a pairing code from `swe-swe pair`. */
 export const SIGN_IN = Object.freeze({
   label: 'Sign-in link, token or pairing code',
-  placeholder: 'e.g. K7M3-QX9PA',
+  placeholder: 'e.g. K7M3Q-X9PAB',
   button: 'Sign in',
   help: 'In the installed app, run swe-swe pair on the computer and type the code it prints. Or paste the link swe-swe printed.',
   empty: 'Type the pairing code, or paste the link or the token.',

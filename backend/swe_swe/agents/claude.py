@@ -22,7 +22,15 @@ from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnRe
 from swe_swe.agents.claude_import import SessionHistory, read_history
 from swe_swe.agents.claude_recap import read_claude_event
 from swe_swe.agents.leftovers import RunningAgents
-from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
+from swe_swe.agents.session_recovery import (
+    LOST_REASON,
+    RECAP_CHARS,
+    Resumable,
+    SessionStep,
+    VaultSaves,
+    answer_recover,
+    check_resumable,
+)
 from swe_swe.agents.stream_json import Exchange, StreamJsonPool, turn_content
 from swe_swe.config import Config
 from swe_swe.ids import is_uuid
@@ -112,23 +120,11 @@ class ClaudeAgent(Agent):
 
     # validation and recovery
 
-    async def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink, workdir: Path | None = None) -> bool | None:
-        """Can the CLI resume `session_id` now? False: it is right there; True: it was just restored
-        from the vault; None: it is gone everywhere. File work runs in a worker thread (issue 15)."""
-        if not is_uuid(session_id):
-            sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
-            return None
-        path = self.transcript(session_id, workdir)
-        state = await asyncio.to_thread(self.validator.check, path)
-        if state is TranscriptState.RESUMABLE:
-            return False
-        sink.recovery(session_id, SessionStep.VALIDATE, state.value)
-        if await asyncio.to_thread(self._restore, session_id, path):
-            sink.recovery(session_id, SessionStep.RESTORE, "restored")
-            log.warning("conversation %s: transcript of %s was %s; restored from the vault", conversation_id, session_id, state.value)
-            return True
-        sink.recovery(session_id, SessionStep.RESTORE, "no_copy")
-        return None
+    async def ensure_resumable(self, conversation_id: str, session_id: str, sink: TurnSink, workdir: Path | None = None) -> Resumable:
+        """Can the CLI resume `session_id` now, as is or from the vault? (`conversation_id` keeps the
+        shape every adapter's check has: see session_recovery.EnsureResumable.)"""
+        path = self.transcript(session_id, workdir) if is_uuid(session_id) else None
+        return await check_resumable(session_id, path, self.validator.check, lambda: path is not None and self._restore(session_id, path), sink)
 
     def _restore(self, session_id: str, path: Path) -> bool:
         return self.vault.restore(session_id, path) and self.validator.check(path) is TranscriptState.RESUMABLE
@@ -153,9 +149,9 @@ class ClaudeAgent(Agent):
             sink.agent_session_changed(new_id)
             sink.log("session_started", {"fallback": False})
             return Launch(new_id, resume=False)
-        restored = await self.ensure_resumable(conversation.id, session_id, sink, conversation.workdir)
-        if restored is not None:
-            if restored:
+        found = await self.ensure_resumable(conversation.id, session_id, sink, conversation.workdir)
+        if found.can_resume:
+            if found is Resumable.RESTORED:
                 sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
             return None if live is not None else Launch(session_id, resume=True, fork=conversation.fork_session)
         await self.pool.close(conversation.id)
@@ -237,7 +233,7 @@ class ClaudeAgent(Agent):
     # user actions and lifecycle
 
     async def recover(self, conversation: ConversationRef, action: str, sink: TurnSink) -> None:
-        async def ensure(conversation_id: str, session_id: str, sink_: TurnSink) -> bool | None:
+        async def ensure(conversation_id: str, session_id: str, sink_: TurnSink) -> Resumable:
             return await self.ensure_resumable(conversation_id, session_id, sink_, conversation.workdir)
 
         await answer_recover(conversation, action, sink, ensure, self.pool.close)

@@ -27,7 +27,15 @@ from swe_swe.agents.codex_session import CodexSession, ThreadMissing, TurnEnd
 from swe_swe.agents.jsonrpc import JsonRpcError, ProcessEnded
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.process import AgentProcess
-from swe_swe.agents.session_recovery import LOST_REASON, RECAP_CHARS, SessionStep, VaultSaves, answer_recover
+from swe_swe.agents.session_recovery import (
+    LOST_REASON,
+    RECAP_CHARS,
+    Resumable,
+    SessionStep,
+    VaultSaves,
+    answer_recover,
+    check_resumable,
+)
 from swe_swe.config import Config
 from swe_swe.ids import is_uuid
 from swe_swe.recap import RecapTurn, build_recap, shorten
@@ -93,23 +101,10 @@ class CodexAgent(Agent):
 
     # validation and recovery
 
-    async def ensure_resumable(self, conversation_id: str, thread_id: str, sink: TurnSink) -> bool | None:
-        """False: the rollout is where codex looks; True: it was just put back from the vault; None: gone.
-        File work runs in a worker thread, as for claude (issue 15)."""
-        if not is_uuid(thread_id):
-            sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
-            return None
-        path = self.rollouts.path(thread_id)
-        state = await asyncio.to_thread(self.validator.check, path) if path is not None else TranscriptState.MISSING
-        if state is TranscriptState.RESUMABLE:
-            return False
-        sink.recovery(thread_id, SessionStep.VALIDATE, state.value)
-        if await asyncio.to_thread(self._restore, thread_id, path):
-            sink.recovery(thread_id, SessionStep.RESTORE, "restored")
-            log.warning("conversation %s: rollout of thread %s was %s; restored from the vault", conversation_id, thread_id, state.value)
-            return True
-        sink.recovery(thread_id, SessionStep.RESTORE, "no_copy")
-        return None
+    async def ensure_resumable(self, conversation_id: str, thread_id: str, sink: TurnSink) -> Resumable:
+        """Is the thread's rollout where codex looks, as is or put back from the vault?"""
+        path = self.rollouts.path(thread_id) if is_uuid(thread_id) else None
+        return await check_resumable(thread_id, path, self.validator.check, lambda: self._restore(thread_id, path), sink)
 
     def _restore(self, thread_id: str, path: Path | None) -> bool:
         return self.rollouts.restore(thread_id) and path is not None and self.validator.check(path) is TranscriptState.RESUMABLE
@@ -130,11 +125,11 @@ class CodexAgent(Agent):
         if thread_id is None:
             sink.log("session_started", {"fallback": False})
             return Launch(None)
-        restored = await self.ensure_resumable(conversation.id, thread_id, sink)
-        if restored is False:
+        found = await self.ensure_resumable(conversation.id, thread_id, sink)
+        if found is Resumable.AS_IS:
             return None if self._live(conversation.id) is not None else Launch(thread_id)
         await self.close(conversation.id)  # a live process would write on into a file without the context
-        if restored:
+        if found is Resumable.RESTORED:
             sink.log("session_lost", {"reason": LOST_REASON, "recovery": "restored"})
             return Launch(thread_id)
         return self.fallback_launch(conversation, thread_id, turn, sink)

@@ -51,10 +51,17 @@ class AgentRegistry(Agent):
         if agent is not None:
             agent.forget(conversation)
 
-    async def import_session_of(self, agent: str, workdir: Path | None, agent_session_id: str) -> SessionHistory | None:
-        """`import_session` of the named adapter (a new conversation's agent)."""
-        adapter = self.get(agent)
-        return await adapter.import_session(workdir, agent_session_id) if adapter is not None else None
+    async def find_session(self, asked: str, workdir: Path | None, agent_session_id: str) -> tuple[str, SessionHistory] | None:
+        """Which adapter holds this existing session, and its history: the agent the device asked for
+        first, then the others. A device whose last pick was codex may still continue a Claude session
+        from the list; the conversation must then be Claude's, or its first turn would find nothing."""
+        names = [asked, *(name for name in self._agents if name != asked)]
+        for name in names:
+            adapter = self.get(name)
+            history = await adapter.import_session(workdir, agent_session_id) if adapter is not None else None
+            if history is not None:
+                return name, history
+        return None
 
     async def stop_turn(self, conversation_id: str) -> None:
         for agent in self._agents.values():

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from swe_swe.agents.base import ConversationRef, TurnSink
+from swe_swe.ids import is_uuid
+from swe_swe.transcripts import TranscriptState
+
+log = logging.getLogger("swe_swe.agents.session_recovery")
 
 LOST_REASON = "The agent's saved session could not be found on this machine."
 RECAP_CHARS = 8000
@@ -25,8 +32,44 @@ class SessionStep:
     NEW = "new"
 
 
-# (conversation id, session id, sink) → False: resumable; True: just restored; None: gone everywhere
-EnsureResumable = Callable[[str, str, TurnSink], Awaitable["bool | None"]]
+class Resumable(Enum):
+    """What the check before a turn found of the agent's saved session (docs/sessions.md)."""
+
+    AS_IS = "as_is"  # the file is where the CLI looks: resume it
+    RESTORED = "restored"  # it had gone and was just put back from the vault: resume it, say so
+    GONE = "gone"  # nowhere, or not a valid id: fall back to a new session seeded with a recap
+
+    @property
+    def can_resume(self) -> bool:
+        return self is not Resumable.GONE
+
+
+# (conversation id, session id, sink) → what the check found
+EnsureResumable = Callable[[str, str, TurnSink], Awaitable[Resumable]]
+
+
+async def check_resumable(
+    session_id: str,
+    path: Path | None,
+    check: Callable[[Path], TranscriptState],
+    restore: Callable[[], bool],
+    sink: TurnSink,
+) -> Resumable:
+    """The one check both adapters run before a turn: a valid id, a resumable file at `path`, else a
+    vault copy put back. `check` and `restore` do file work, so they run in a worker thread (issue 15)."""
+    if not is_uuid(session_id):
+        sink.recovery(None, SessionStep.VALIDATE, "invalid_id")
+        return Resumable.GONE
+    state = await asyncio.to_thread(check, path) if path is not None else TranscriptState.MISSING
+    if state is TranscriptState.RESUMABLE:
+        return Resumable.AS_IS
+    sink.recovery(session_id, SessionStep.VALIDATE, state.value)
+    if await asyncio.to_thread(restore):
+        sink.recovery(session_id, SessionStep.RESTORE, "restored")
+        log.warning("the saved session %s was %s; restored from the vault", session_id, state.value)
+        return Resumable.RESTORED
+    sink.recovery(session_id, SessionStep.RESTORE, "no_copy")
+    return Resumable.GONE
 
 
 async def answer_recover(
@@ -46,7 +89,7 @@ async def answer_recover(
         sink.log("notice", {"level": "info", "text": "The next message starts a new agent session, without the earlier context."})
         return
     old = conversation.lost_agent_session_id
-    if old and await ensure_resumable(conversation.id, old, sink) is not None:
+    if old and (await ensure_resumable(conversation.id, old, sink)).can_resume:
         await close(conversation.id)
         sink.recovery(old, SessionStep.RETRY, "back")
         sink.agent_session_changed(old)

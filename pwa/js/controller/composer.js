@@ -1,15 +1,15 @@
 // The message box: sending (Enter on a desktop, the button on a phone), growing with its text,
 // drafts kept per conversation and shared with other tabs, and staying above the on-screen keyboard.
+// The files that go with a message are attach-tray.js's.
 
 import * as db from '../db.js';
 import * as ob from '../outbox.js';
-import * as at from '../attachments.js';
-import { h, icon } from '../ui/dom.js';
 import { keepCopy, pageStorage } from '../unload-copy.js';
 import { app, current, tabs } from './state.js';
 import { els } from './elements.js';
 import { renderList } from './render.js';
 import { enqueue } from './outbox-sync.js';
+import { bindAttachments, pickedCount, readPicked, settleSend, showUnreadable, takePicked } from './attach-tray.js';
 import { bindSuggestions, suggestionKey } from './suggestions.js';
 
 /** A draft is saved this long after the last keystroke. */
@@ -46,7 +46,7 @@ export function saveDraftNow({ unloading = false } = {}) {
   if (!c) return;
   const text = els.input.value;
   const had = app.drafts.has(c.id);
-  if (text) app.drafts.add(c.id);
+  if (text || pickedCount()) app.drafts.add(c.id);
   else app.drafts.delete(c.id);
   if (c.pendingNew && text && !app.records.has(c.id)) {
     app.records.set(c.id, c.record);
@@ -80,65 +80,11 @@ export function takeDraftFromOtherTab(msg) {
 
 let submitting = false;
 
-/**
- * The files waiting in the composer to go with the next message (checked already).
- * @type {{data: Blob, name: string, media_type: string, size: number, url: string|null}[]}
- */
-let picked = [];
-
-/** @param {string[]} errors */
-function showErrors(errors) {
-  els.inputError.textContent = errors.join(' ');
-  els.inputError.hidden = !errors.length;
-}
-
-/**
- * Files chosen, pasted or dropped: each checked for type and size before it is kept.
- * @param {Iterable<File>} files
- */
-export function addFiles(files) {
-  const { ok, errors } = at.checkFiles([...files].map((f) => ({ name: f.name, type: f.type, size: f.size, data: f })), picked.length);
-  const now = Date.now();
-  for (const f of ok) {
-    const data = /** @type {any} */ (f).data;
-    picked.push({ data, name: at.nameFor(f.name, f.media_type, now), media_type: f.media_type, size: f.size, url: at.isImage(f) ? URL.createObjectURL(data) : null });
-  }
-  showErrors(errors);
-  renderTray();
-}
-
-/** @param {number} index */
-function removeFile(index) {
-  const [gone] = picked.splice(index, 1);
-  if (gone?.url) URL.revokeObjectURL(gone.url);
-  renderTray();
-}
-
-function renderTray() {
-  const tray = els.attachTray;
-  tray.replaceChildren(...picked.map((f, i) => h('li', { title: at.label(f) },
-    f.url ? h('img', { src: f.url, alt: '' }) : icon('file', 'icon'),
-    h('span', { text: f.name }),
-    h('button', { type: 'button', 'aria-label': at.ATTACH_WORDS.remove.replace('{name}', f.name), onclick: () => removeFile(i) }, icon('close', 'icon tiny')))));
-  tray.hidden = !picked.length;
-}
-
-/**
- * The picked files as outbox attachments: bytes read once, named by their SHA-256.
- * @returns {Promise<at.PendingAttachment[]>}
- */
-async function readPicked() {
-  return Promise.all(picked.map(async (f) => {
-    const bytes = await f.data.arrayBuffer();
-    return { sha256: await at.sha256Hex(bytes), name: f.name, media_type: f.media_type, size: f.size, data: new Blob([bytes], { type: f.media_type }) };
-  }));
-}
-
 async function submit() {
   if (submitting || !current()) return;
   const text = els.input.value;
-  if (!text.trim() && !picked.length) return;
-  const check = ob.validateText(text, ob.MAX_TEXT_CHARS, picked.length);
+  if (!text.trim() && !pickedCount()) return;
+  const check = ob.validateText(text, ob.MAX_TEXT_CHARS, pickedCount());
   if (!check.ok) {
     els.inputError.textContent = check.error;
     els.inputError.hidden = false;
@@ -151,25 +97,21 @@ async function submit() {
     attachments = await readPicked();
   } catch (err) {
     console.error('swe-swe: could not read an attachment', err);
-    showErrors([at.ATTACH_WORDS.unreadable.replace('{name}', picked.map((f) => f.name).join(', '))]);
+    showUnreadable();
     submitting = false;
     return;
   }
-  const kept = picked;
-  picked = [];
   // clear at once: a second tap finds nothing to send
+  const kept = takePicked();
   els.input.value = '';
   autosize();
-  renderTray();
   try {
     const ok = await enqueue(text, attachments);
     if (!ok && !els.input.value) {
       els.input.value = text;
       autosize();
     }
-    if (!ok && !picked.length) picked = kept;
-    else for (const f of kept) if (f.url) URL.revokeObjectURL(f.url);
-    renderTray();
+    settleSend(kept, ok);
   } finally {
     submitting = false;
     saveDraftNow();
@@ -208,39 +150,6 @@ export function bindComposer() {
   updateEnterHint();
   followComposerHeight();
   stayAboveKeyboard();
-}
-
-/** The attach button (camera, photo library, files), paste and drag-and-drop. */
-function bindAttachments() {
-  els.attachInput.accept = at.ACCEPT;
-  els.attach.addEventListener('click', () => els.attachInput.click());
-  els.attach.addEventListener('pointerdown', (e) => {
-    if (document.activeElement === els.input) e.preventDefault();
-  });
-  els.attachInput.addEventListener('change', () => {
-    addFiles(els.attachInput.files ?? []);
-    els.attachInput.value = ''; // the same file can be picked again
-  });
-  els.input.addEventListener('paste', (e) => {
-    const files = [...(e.clipboardData?.files ?? [])];
-    if (!files.length) return;
-    e.preventDefault();
-    addFiles(files);
-  });
-  const composer = /** @type {HTMLElement} */ (document.querySelector('.composer'));
-  const hasFiles = (/** @type {DragEvent} */ e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
-  composer.addEventListener('dragover', (e) => {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    composer.classList.add('dropping');
-  });
-  composer.addEventListener('dragleave', () => composer.classList.remove('dropping'));
-  composer.addEventListener('drop', (e) => {
-    composer.classList.remove('dropping');
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    addFiles(e.dataTransfer?.files ?? []);
-  });
 }
 
 /** "New messages below" floats just above the composer, whatever its height. */

@@ -17,6 +17,7 @@ import { refreshCounts } from './records.js';
 import { eventWrites } from './event-writes.js';
 import { holdFlushLock, sendOrConnect, settleOutbox } from './outbox-sync.js';
 import { autosize, saveDraftNow } from './composer.js';
+import { showTrayOf } from './attach-tray.js';
 import { saveScrollNow } from './scroll-memory.js';
 import { closeSidebar } from './sidebar-drawer.js';
 
@@ -88,7 +89,7 @@ async function loadConversation(id, adopt, project) {
     gone: false,
     stopping: false,
   };
-  return { c, ...withUnloadCopies(id, stored, saved) };
+  return { c, ...withUnloadCopies(id, stored, saved), files: stored?.files };
 }
 
 /**
@@ -116,11 +117,12 @@ function withUnloadCopies(id, storedDraft, storedView) {
  * connect (a new one connects only once it has something to send).
  * @param {Awaited<ReturnType<typeof loadConversation>>} loaded
  */
-function showConversation({ c, draft, saved }) {
+function showConversation({ c, draft, saved, files }) {
   setCurrent(c);
   els.goneBanner.hidden = true;
   els.input.value = draft;
   autosize();
+  showTrayOf(c, files);
   view.reset(c.model);
   settleOutbox(c);
   render();
