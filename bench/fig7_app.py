@@ -5,8 +5,10 @@
   start-up, issue 15), against the uncompressed files (what was sent before); icons and the manifest
   are not counted. Also the first load on Chromium's Slow 3G profile (DevTools' preset: 2 s latency,
   50 KB/s each way), fresh profile, service workers blocked: navigation → the app `ready`, and the
-  bytes on the wire (CDP `encodedDataLength`, headers included), against the same load with
-  `Accept-Encoding: identity` (the uncompressed shell).
+  bytes on the wire (CDP `encodedDataLength`, headers included) from navigation until the network has
+  been idle for IDLE_S after `ready` (what the page fetches on demand at start counts), against the same
+  load with `Accept-Encoding: identity` (the uncompressed shell); its target is a third of the 231 KiB
+  the first load moved when issue 15 was filed.
 - Time to first render, offline, of a 2,000-event conversation from IndexedDB: the page is reloaded with
   the network off (served by the service worker); timed from navigation start to the first animation
   frame in which that conversation's 2,000 events are in the model and its log is in the DOM.
@@ -88,6 +90,9 @@ def shell_bytes(base_url: str) -> dict[str, int]:
     return {"files": len(paths), "raw": raw, "gzip": gz, "served": served}
 
 
+IDLE_S = 5.0  # seconds without a request in flight: the first load is over
+# the bytes the first load on Slow 3G moved when issue 15 was filed (47 files, uncompressed): its target is a third
+ISSUE_15_BASELINE_KIB = 231
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
 
 
@@ -105,11 +110,33 @@ def slow_3g_first_load(browser: object, origin: str, identity: bool) -> tuple[fl
     if identity:
         cdp.send("Network.setExtraHTTPHeaders", {"headers": {"Accept-Encoding": "identity"}})
     wire = [0]
-    cdp.on("Network.loadingFinished", lambda event: wire.__setitem__(0, wire[0] + int(event["encodedDataLength"])))
+    in_flight: set[str] = set()
+    last_change = [time.monotonic()]
+
+    def started(event: dict) -> None:
+        in_flight.add(event["requestId"])
+        last_change[0] = time.monotonic()
+
+    def ended(event: dict, finished: bool) -> None:
+        in_flight.discard(event["requestId"])
+        last_change[0] = time.monotonic()
+        if finished:
+            wire[0] += int(event["encodedDataLength"])
+
+    cdp.on("Network.requestWillBeSent", started)
+    cdp.on("Network.loadingFinished", lambda event: ended(event, True))
+    cdp.on("Network.loadingFailed", lambda event: ended(event, False))
     t0 = time.perf_counter()
     page.goto(f"{origin}/", timeout=180_000)
     page.wait_for_function("() => document.getElementById('app').dataset.state === 'ready'", timeout=180_000)
     elapsed = time.perf_counter() - t0
+    # Count what the page moves after `ready` too, until the network has been idle for IDLE_S: a load
+    # deferred to just after `ready` is not a saving (issue 15). Slow 3G's 2 s latency is shorter.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        if not in_flight and time.monotonic() - last_change[0] >= IDLE_S:
+            break
     context.close()
     return elapsed, wire[0]
 
@@ -185,8 +212,11 @@ def run(settings: Settings) -> list[Row]:
             note=f"{sizes['files']} files; gzip -6 per file would be {sizes['gzip'] / 1024:.1f} KiB",
             details=sizes),
         Row("7c", "first load on Slow 3G: bytes on the wire", round(wire / 1024, 1), "KiB", round(wire_plain / 1024, 1),
-            "the same load, uncompressed", round(wire / wire_plain, 3), "≤ 1/3", wire <= wire_plain / 3,
-            note="service workers blocked, HTTP cache off; headers and the API calls of the start included",
+            "the same load, uncompressed", round(wire / wire_plain, 3), f"≤ {ISSUE_15_BASELINE_KIB / 3:.0f} KiB",
+            wire / 1024 <= ISSUE_15_BASELINE_KIB / 3,
+            note=(f"{wire / 1024 / ISSUE_15_BASELINE_KIB:.3f} of the {ISSUE_15_BASELINE_KIB} KiB when issue 15 was filed (target: a third); "
+                  f"until the network is idle {IDLE_S:.0f} s after ready; service workers blocked, HTTP cache off; "
+                  "headers and the API calls of the start included"),
             details={"compressed": slow[False], "identity": slow[True]}),
         Row("7d", "first load on Slow 3G: navigation → app ready", round(slow_s, 2), "s", round(slow_plain_s, 2),
             "the same load, uncompressed", round(slow_s / slow_plain_s, 2), "(reported)", None,

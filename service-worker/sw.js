@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+ad17d2089a';
+const VERSION = '0.1.0+4e3730d9fe';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -35,6 +35,7 @@ const SHELL = [
   '/js/event-batcher.js',
   '/js/format.js',
   '/js/ids.js',
+  '/js/lazy.js',
   '/js/markdown.js',
   '/js/outbox.js',
   '/js/attachments.js',
@@ -62,6 +63,7 @@ const SHELL = [
   '/js/controller/frames.js',
   '/js/controller/navigation.js',
   '/js/controller/notices.js',
+  '/js/controller/on-demand.js',
   '/js/controller/other-tabs.js',
   '/js/controller/notify.js',
   '/js/controller/outbox-sync.js',
@@ -87,6 +89,7 @@ const SHELL = [
   '/js/ui/items.js',
   '/js/ui/markdown-dom.js',
   '/js/ui/notify-switch.js',
+  '/js/ui/on-demand.js',
   '/js/ui/sidebar.js',
   '/js/ui/tool-views.js',
   '/vendor/diff.js',

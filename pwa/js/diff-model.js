@@ -1,8 +1,11 @@
 // What a file change looks like as a unified diff: the lines of Edit, MultiEdit and Write tool
 // inputs, computed with jsdiff (pwa/vendor/diff.js, vendored), and of codex's patches (ApplyPatch,
-// `fileChange` items: unified diffs as codex gives them), cut to what a phone can show. Pure.
+// `fileChange` items: unified diffs as codex gives them), cut to what a phone can show. No DOM.
+// jsdiff is not part of the first load (lazy.js): a new or deleted file needs no diffing, and an edit
+// drawn before jsdiff has arrived shows all its old lines removed and all its new ones added (true,
+// only coarser) while it loads; the controller redraws on onFeatureLoaded('jsdiff').
 
-import { structuredPatch } from '../vendor/diff.js';
+import { jsdiff } from './lazy.js';
 import { relativePath } from './format.js';
 
 /** Lines of context around each change. */
@@ -39,7 +42,12 @@ export const MAX_DIFF_LINES = 400;
 export function diffLines(oldText, newText, { context = CONTEXT_LINES } = {}) {
   const a = withNewline(oldText);
   const b = withNewline(newText);
-  const patch = structuredPatch('a', 'b', a, b, '', '', { context });
+  const lib = a && b ? jsdiff.get() : null;
+  if (!lib) {
+    if (a && b) jsdiff.load().catch(() => {}); // offline and not cached yet: the coarse diff stays
+    return wholeDiff(a, b);
+  }
+  const patch = lib.structuredPatch('a', 'b', a, b, '', '', { context });
   /** @type {DiffLine[]} */
   const lines = [];
   let added = 0, removed = 0;
@@ -56,6 +64,20 @@ export function diffLines(oldText, newText, { context = CONTEXT_LINES } = {}) {
     }
   });
   return { lines, added, removed };
+}
+
+/**
+ * Every old line removed, then every new line added: exact when one side is empty (what jsdiff gives
+ * then too), coarser otherwise.
+ * @param {string} a
+ * @param {string} b
+ * @returns {{lines: DiffLine[], added: number, removed: number}}
+ */
+function wholeDiff(a, b) {
+  const split = (/** @type {string} */ s) => (s ? s.slice(0, -1).split('\n') : []);
+  const removed = split(a).map((text, i) => /** @type {DiffLine} */ ({ type: 'del', text, oldNo: i + 1, newNo: null }));
+  const added = split(b).map((text, i) => /** @type {DiffLine} */ ({ type: 'add', text, oldNo: null, newNo: i + 1 }));
+  return { lines: [...removed, ...added], added: added.length, removed: removed.length };
 }
 
 /** @param {unknown} text */

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { buildModel } from '../js/view-model.js';
 import { answersFrom, bashExit, currentMode, pickOption, questionsOf, setOther, subjectOf, toolView } from '../js/approvals.js';
 import { answerPending, approvalHeading, approvalRecord, modeWords, pageTitle } from '../js/screen-text.js';
+import { jsdiff } from '../js/lazy.js';
+
+await jsdiff.load(); // the app loads it on demand (lazy.js); these tests check the fine diffs
 
 let seq = 0;
 const ev = (kind, data) => ({ seq: ++seq, kind, ts: 1_700_000_000_000 + seq, data });

@@ -7,6 +7,9 @@ import { patchDiffs, parseUnifiedDiff, toolDiffs } from '../js/diff-model.js';
 import { toolView, subjectOf } from '../js/approvals.js';
 import { approvalHeading } from '../js/screen-text.js';
 import { formatTokens } from '../js/format.js';
+import { jsdiff } from '../js/lazy.js';
+
+await jsdiff.load(); // the app loads it on demand (lazy.js); these tests check the fine diffs
 
 /** Events the server logged with the REAL codex 0.171 (a reply, an allowed command, an added then an
  * updated file, a failing command), paths made neutral. */

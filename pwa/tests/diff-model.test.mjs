@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { diffLines, patchDiffs, toolDiffs, MAX_DIFF_LINES } from '../js/diff-model.js';
 import { relativePath } from '../js/format.js';
 import { toolView } from '../js/approvals.js';
+import { jsdiff } from '../js/lazy.js';
+
+await jsdiff.load(); // the app loads it on demand (lazy.js); these tests check the fine diffs
 
 test('a unified diff of two texts: removed, added and context lines, numbered', () => {
   const d = diffLines('one\ntwo\nthree\n', 'one\n2\nthree\n');

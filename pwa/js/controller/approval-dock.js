@@ -5,11 +5,12 @@
 import * as ob from '../outbox.js';
 import { answersFrom, currentMode, toolView } from '../approvals.js';
 import { modeWords } from '../screen-text.js';
-import { renderApprovalCard } from '../ui/approval-card.js';
+import { renderApprovalCard } from '../ui/on-demand.js';
 import { clear } from '../ui/dom.js';
 import { app } from './state.js';
 import { els } from './elements.js';
 import { projectFolder } from './project-picker.js';
+import { loadedFeatures } from '../lazy.js';
 
 /** @typedef {import('./state.js').Current} Current */
 /** @typedef {import('../view-model.js').ApprovalItem} ApprovalItem */
@@ -82,7 +83,8 @@ export function renderApprovals(c) {
   const d = draftFor(a.approval_id);
   const answer = answerShown(c, a.approval_id);
   const root = projectFolder(c);
-  const key = JSON.stringify([c.id, a.approval_id, answer, d.denyOpen, Object.entries(d.picks).map(([q, p]) => [q, p.chosen]), pending.length, root]);
+  const key = JSON.stringify([c.id, a.approval_id, answer, d.denyOpen, Object.entries(d.picks).map(([q, p]) => [q, p.chosen]), pending.length, root,
+    loadedFeatures()]); // what was drawn before a feature arrived (the card itself, a plan, a diff) is drawn again
   if (key === dockKey) return false;
   dockKey = key;
   const card = renderApprovalCard(a, { answer, denyOpen: d.denyOpen, reason: d.reason, picks: d.picks, complete: questionAnswers(a, d).complete, waiting: pending.length, root });

@@ -11,8 +11,7 @@ import { renderConnection } from './render.js';
 import { showToast } from './notices.js';
 import { applyServerList } from './records.js';
 import { flushOtherConversations } from './outbox-sync.js';
-import { openDetails } from './details-dialog.js';
-import { bindSignIn } from './sign-in.js';
+import { bindOnDemand, openDetails } from './on-demand.js';
 
 /** Reconnect at once instead of waiting out the backoff (or start, if the socket was never asked for). */
 function retryNow() {
@@ -42,7 +41,7 @@ export function bindConnectionControls() {
   });
   $('conn-retry').addEventListener('click', retryNow);
   $('auth-retry').addEventListener('click', retrySignIn);
-  bindSignIn(retrySignIn);
+  bindOnDemand(retrySignIn);
   window.addEventListener('online', () => {
     conn.setOnline(true);
     flushOtherConversations();

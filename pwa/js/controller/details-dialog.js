@@ -1,6 +1,7 @@
 // The details dialog (ui/details.js draws it): what this conversation, its agent session, the
 // connection and the app are; the queued-message expiry setting; deleting the conversation; checking
 // for a new version. Drawn at once from what the tab knows, then again with the server's details.
+// Not part of the first load: controller/on-demand.js fetches it when the dialog is first opened.
 
 import * as api from '../api.js';
 import { describe as describeConnection } from '../connection-machine.js';
@@ -107,8 +108,8 @@ function detailsActions(c) {
   };
 }
 
+/** Once, when the dialog is first loaded (controller/on-demand.js binds the button that opens it). */
 export function bindDetailsDialog() {
-  $('open-details').addEventListener('click', openDetails);
   $('close-details').addEventListener('click', () => els.details.close());
   els.details.addEventListener('click', (e) => {
     if (e.target === els.details) els.details.close(); // a tap on the backdrop

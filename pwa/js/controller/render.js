@@ -16,6 +16,7 @@ import { conn } from './socket.js';
 import { renderApprovals, renderMode } from './approval-dock.js';
 import { agentOf, offeredList, renderAgentChoice, showsAgents } from './agent-picker.js';
 import { keptByFilter, projectFolder, projectForNew, renderProjects, rowProjectLabel } from './project-picker.js';
+import { onFeatureLoaded } from '../lazy.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -37,6 +38,21 @@ export function scheduleRender() {
   };
   requestAnimationFrame(run);
   setTimeout(run, 250);
+}
+
+/** Items whose drawing uses a feature loaded on demand (Markdown, diffs): drawn again when it arrives. */
+const FEATURE_KINDS = new Set(['assistant', 'thinking', 'tool', 'approval']);
+
+/** Agent text drawn as plain text and diffs drawn coarse before their feature arrived are redrawn with it. */
+export function redrawWhenFeaturesArrive() {
+  onFeatureLoaded(() => {
+    const c = current();
+    if (c) {
+      view.redraw(c.model, (item) => FEATURE_KINDS.has(item.kind));
+      view.renderLive(c.model);
+    }
+    scheduleRender(); // the approval card's key includes which features it was drawn with
+  });
 }
 
 let lastListKey = '';

@@ -12,7 +12,7 @@ import { hydrateIcons } from '../ui/dom.js';
 import { app, current, listedConversations, tabId } from './state.js';
 import { els } from './elements.js';
 import { conn, setSocketHooks } from './socket.js';
-import { renderHeader, renderList, scheduleRender, startClockTicks } from './render.js';
+import { redrawWhenFeaturesArrive, renderHeader, renderList, scheduleRender, startClockTicks } from './render.js';
 import { showToast } from './notices.js';
 import { checkAuth, loadRecords, syncServerList } from './records.js';
 import { flushOtherConversations } from './outbox-sync.js';
@@ -22,13 +22,13 @@ import { bindSidebar } from './sidebar-drawer.js';
 import { bindNavigation, followRoute, openConversation, openNew } from './navigation.js';
 import { enqueueFrame, onSocketClose, onSocketState } from './frames.js';
 import { bindActions } from './actions.js';
-import { bindDetailsDialog } from './details-dialog.js';
 import { bindApprovals } from './approval-actions.js';
 import { bindConnectionControls } from './connection-controls.js';
 import { listenToOtherTabs } from './other-tabs.js';
 import { bindPageLifecycle, watchServiceWorker } from './page-lifecycle.js';
 import { loadSettings } from './settings.js';
 import { bindAgentPicker, learnAgents, loadAgentChoice } from './agent-picker.js';
+import { takeLocalFeatures } from './on-demand.js';
 import { bindProjectPicker, loadProjects } from './project-picker.js';
 
 /** Conversations whose events stay cached on this device; older ones are fetched again by replay. */
@@ -37,12 +37,14 @@ const CACHED_CONVERSATIONS = 30;
 export async function start() {
   bindPage();
   watchServiceWorker();
+  const features = takeLocalFeatures(); // beside IndexedDB, before the first conversation is drawn
   await openStorage();
   await Promise.all([loadSettings(), loadAgentChoice()]);
   await learnClientId();
   await loadRecords();
 
   const askedFor = location.hash;
+  await features;
   await followRoute();
   els.app.dataset.state = 'ready';
 
@@ -66,13 +68,13 @@ function bindPage() {
   bindProjectPicker(() => { renderList(); renderSessionPick(); }); // the sessions entry waits for the projects
   bindSessionList({ open: openConversation, continueSession: (adopt, project) => openNew({ adopt, project }) });
   bindSidebar();
-  bindDetailsDialog();
   bindApprovals();
   bindAgentPicker(scheduleRender);
   bindConnectionControls();
   bindPageLifecycle();
   listenToOtherTabs();
   startClockTicks();
+  redrawWhenFeaturesArrive();
 }
 
 async function openStorage() {

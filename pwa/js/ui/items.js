@@ -2,8 +2,7 @@
 
 import { h, icon } from './dom.js';
 import { renderMarkdown } from './markdown-dom.js';
-import { renderToolView } from './tool-views.js';
-import { renderApprovalRecord } from './approval-card.js';
+import { renderApprovalRecord, renderToolView } from './on-demand.js';
 import { renderAttachments } from './thumbs.js';
 import { formatClock } from '../format.js';
 import { bashExit, toolView } from '../approvals.js';

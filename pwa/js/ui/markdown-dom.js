@@ -1,6 +1,9 @@
 // Markdown tree (pwa/js/markdown.js) → DOM nodes. Text only via text nodes; hrefs already vetted.
+// The parser (markdown-it) is not part of the first load: until it has arrived, text is drawn as
+// plain text (a text node, so just as safe) and the load is started; the controller redraws on
+// onFeatureLoaded('markdown').
 
-import { LiveMarkdown, parseMarkdown } from '../markdown.js';
+import { markdown } from '../lazy.js';
 import { h } from './dom.js';
 
 /**
@@ -9,8 +12,23 @@ import { h } from './dom.js';
  */
 export function renderMarkdown(text) {
   const frag = document.createDocumentFragment();
-  for (const block of parseMarkdown(text)) frag.appendChild(renderBlock(block));
+  const md = markdown.get();
+  if (!md) {
+    frag.appendChild(plainText(text));
+    return frag;
+  }
+  for (const block of md.parseMarkdown(text)) frag.appendChild(renderBlock(block));
   return frag;
+}
+
+/**
+ * The text as it is, line breaks kept, while the parser loads.
+ * @param {string} text
+ * @returns {HTMLElement}
+ */
+function plainText(text) {
+  markdown.load().catch(() => {}); // offline and not cached yet: the text stays plain
+  return h('p', { class: 'md-plain' }, text);
 }
 
 /**
@@ -21,13 +39,23 @@ export class LiveMarkdownView {
   /** @param {HTMLElement} el */
   constructor(el) {
     this.el = el;
-    this.parser = new LiveMarkdown();
+    /** @type {import('../markdown.js').LiveMarkdown|null} made once the parser has arrived */
+    this.parser = null;
     /** @type {Node[]} */
     this.tailNodes = [];
   }
 
   /** @param {string} text the whole reply so far */
   update(text) {
+    const md = markdown.get();
+    if (!md) {
+      this.el.replaceChildren(plainText(text));
+      return;
+    }
+    if (!this.parser) {
+      this.parser = new md.LiveMarkdown();
+      this.el.replaceChildren(); // the plain text drawn before
+    }
     const { settledAdded, tail, reset } = this.parser.update(text);
     if (reset) this.el.replaceChildren();
     for (const n of this.tailNodes) n.parentNode?.removeChild(n);
