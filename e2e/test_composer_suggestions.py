@@ -182,3 +182,28 @@ def test_desktop_keys_pick_without_sending_and_offline_says_so(page: Any, projec
         page.context.set_offline(False)
     page.mouse.click(640, 300)  # a click elsewhere (the conversation) closes it
     assert page.locator("#suggest").is_hidden()
+
+
+PICKER_MODULES = ("/js/controller/suggestions.js", "/js/suggestions.js", "/js/ui/suggestion-list.js")
+
+
+def test_the_picker_is_not_part_of_the_first_load(browser: Any, playwright: Any, project_server: Server) -> None:
+    """A fresh phone (no service worker, nothing cached) fetches the picker when `@` is first typed."""
+    server = project_server
+    device = {**playwright.devices["Pixel 7"], "viewport": {"width": 390, "height": 844}}
+    device.pop("default_browser_type", None)
+    context = browser.new_context(**device, service_workers="block")
+    try:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(r.url.removeprefix(server.base_url)))
+        page.goto(f"{server.login_url}#/new")
+        page.wait_for_function("() => window.sweSwe && document.getElementById('app').dataset.state === 'ready'")
+        page.wait_for_timeout(1000)
+        assert [m for m in PICKER_MODULES if m in fetched] == []
+        page.locator("#input").tap()
+        page.keyboard.type("@READ")
+        page.wait_for_function("(sel) => document.querySelector(sel)?.dataset.value === 'README.md'", arg=ROWS)
+        assert all(m in fetched for m in PICKER_MODULES), fetched
+    finally:
+        context.close()

@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+4e3730d9fe';
+const VERSION = '0.1.0+8a53294da0';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -45,6 +45,7 @@ const SHELL = [
   '/js/routes.js',
   '/js/screen-text.js',
   '/js/sessions.js',
+  '/js/slash-commands.js',
   '/js/suggestions.js',
   '/js/sw-client.js',
   '/js/tabs.js',
@@ -76,6 +77,7 @@ const SHELL = [
   '/js/controller/settings.js',
   '/js/controller/sign-in.js',
   '/js/controller/sidebar-drawer.js',
+  '/js/controller/slash-commands.js',
   '/js/controller/socket.js',
   '/js/controller/startup.js',
   '/js/controller/state.js',

@@ -1,8 +1,9 @@
 // The composer's suggestions: `@` + part of a file name offers the project's files, `/` as the first
 // character offers the agent's slash commands. Pure: where the `@token` or `/command` under the caret
-// is, what picking one makes of the text, which commands a query keeps, the highlighted row and the
-// keys that move it, and which answer of the server is still wanted. controller/suggestions.js asks the
-// server and ui/suggestion-list.js draws.
+// is, what picking one makes of the text, the highlighted row and the keys that move it, and which
+// answer of the server is still wanted (which commands a query keeps: slash-commands.js).
+// controller/suggestions.js asks the server and ui/suggestion-list.js draws; all three are loaded when
+// the picker is first needed.
 
 /** At most this many rows are drawn; the server is asked for this many files. */
 export const MAX_ROWS = 30;
@@ -43,34 +44,6 @@ export function applyPick(text, trigger, value) {
   let rest = text.slice(trigger.end);
   if (rest.startsWith(' ')) rest = rest.slice(1); // never two spaces
   return { text: text.slice(0, trigger.start) + inserted + rest, caret: trigger.start + inserted.length };
-}
-
-/**
- * Commands that hold the query, those that start with it first, each group in the agent's order
- * (the CLI lists the project's own commands first).
- * @param {unknown} names
- * @param {string} query
- * @param {number} [max]
- * @returns {string[]}
- */
-export function filterCommands(names, query, max = MAX_ROWS) {
-  const list = commandNames(names) ?? [];
-  const q = query.toLowerCase();
-  const starts = list.filter((n) => n.toLowerCase().startsWith(q));
-  const inside = list.filter((n) => !n.toLowerCase().startsWith(q) && n.toLowerCase().includes(q));
-  return [...starts, ...inside].slice(0, max);
-}
-
-/**
- * The slash command names of a `system`/`init` event (docs/claude-cli.md, "Slash commands"): unique,
- * non-empty strings without a leading `/`; null when the event carries none.
- * @param {unknown} list
- * @returns {string[]|null}
- */
-export function commandNames(list) {
-  if (!Array.isArray(list)) return null;
-  const names = list.filter((n) => typeof n === 'string').map((n) => n.replace(/^\//, '').trim()).filter((n) => n && !/\s/.test(n));
-  return [...new Set(names)];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Latest, applyPick, commandNames, fileLabel, filterCommands, findTrigger, keyAction, moveHighlight } from '../js/suggestions.js';
+import { Latest, applyPick, fileLabel, findTrigger, keyAction, moveHighlight } from '../js/suggestions.js';
+import { commandNames, filterCommands, mayNeedPicker } from '../js/slash-commands.js';
 
 test('an @ at the start or after whitespace opens the file picker, with what is typed after it', () => {
   assert.deepEqual(findTrigger('@', 1), { kind: 'file', query: '', start: 0, end: 1 });
@@ -35,11 +36,11 @@ test('picking puts @path or /name and one space at the caret', () => {
 
 test('commands: those that start with the query first, in the agent\'s order, then those that hold it', () => {
   const names = ['say-hi', 'clear', 'compact', 'config', 'context', 'security-review', 'review'];
-  assert.deepEqual(filterCommands(names, 'co'), ['compact', 'config', 'context']);
-  assert.deepEqual(filterCommands(names, 'REV'), ['review', 'security-review']);
-  assert.deepEqual(filterCommands(names, ''), names);
+  assert.deepEqual(filterCommands(names, 'co', 30), ['compact', 'config', 'context']);
+  assert.deepEqual(filterCommands(names, 'REV', 30), ['review', 'security-review']);
+  assert.deepEqual(filterCommands(names, '', 30), names);
   assert.deepEqual(filterCommands(names, '', 2), ['say-hi', 'clear']);
-  assert.deepEqual(filterCommands(undefined, 'x'), []);
+  assert.deepEqual(filterCommands(undefined, 'x', 30), []);
 });
 
 test('command names from an init event: strings only, no slash, no duplicates', () => {
@@ -74,4 +75,13 @@ test('only the newest request\'s answer is used, whatever order answers arrive i
   const second = latest.next();
   assert.ok(!latest.isCurrent(first));
   assert.ok(latest.isCurrent(second));
+});
+
+test('the picker is fetched only once the text may need it', () => {
+  assert.ok(mayNeedPicker('@'));
+  assert.ok(mayNeedPicker('look at @x'));
+  assert.ok(mayNeedPicker('/'));
+  assert.ok(!mayNeedPicker('mail me@example.com'));
+  assert.ok(!mayNeedPicker('a/b'));
+  assert.ok(!mayNeedPicker(''));
 });

@@ -19,7 +19,7 @@ import { dropEntry, flush, flushOtherConversations, holdFlushLock, settleOutbox 
 import { setRoute } from './navigation.js';
 import { learnAgents, rememberAgent } from './agent-picker.js';
 import { sendPresence } from './notify.js';
-import { noteAgentEvent } from './suggestions.js';
+import { noteAgentEvent } from './slash-commands.js';
 
 /** @typedef {import('./state.js').Current} Current */
 

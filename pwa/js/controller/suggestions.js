@@ -1,27 +1,26 @@
 // The composer's suggestions (suggestions.js decides, ui/suggestion-list.js draws): `@` + part of a
 // name searches the open conversation's project's files on the server (debounced; only the newest
-// answer is used; offline it says so), `/` as the first character offers the agent's slash commands.
-// The commands are the newest `system`/`init` event's of the open conversation; for a conversation
-// that has none yet, the last list this device saw from that agent (IndexedDB meta `slash_commands`).
-// While the list is open, the arrows move, Enter or Tab picks, Escape or a tap elsewhere closes.
+// answer is used; offline it says so), `/` as the first character offers the agent's slash commands
+// (slash-commands.js: the conversation's own, else the device's last list). While the list is open,
+// the arrows move, Enter or Tab picks, Escape or a tap elsewhere closes. Not part of the first load:
+// composer.js fetches this module the first time the text may need it.
 
 import * as api from '../api.js';
-import * as db from '../db.js';
-import { Latest, MAX_ROWS, applyPick, commandNames, filterCommands, findTrigger, keyAction, moveHighlight } from '../suggestions.js';
+import { Latest, MAX_ROWS, applyPick, findTrigger, keyAction, moveHighlight } from '../suggestions.js';
+import { filterCommands } from '../slash-commands.js';
 import { projectOf } from '../projects.js';
 import { SUGGEST_WORDS } from '../screen-text.js';
 import { drawSuggestions, makeSuggestionList } from '../ui/suggestion-list.js';
 import { current } from './state.js';
 import { els } from './elements.js';
 import { projectForNew, projectState } from './project-picker.js';
-import { agentOf } from './agent-picker.js';
+import { commandsOf } from './slash-commands.js';
 
 /** @typedef {import('../suggestions.js').Trigger} Trigger */
 /** @typedef {import('./state.js').Current} Current */
 
 /** Typing pauses this long before the server is asked. */
 const SEARCH_DELAY_MS = 120;
-const COMMANDS_META = 'slash_commands';
 
 const shown = {
   /** @type {Trigger|null} */
@@ -36,8 +35,6 @@ const shown = {
   dismissed: /** @type {string|null} */ (null),
 };
 const latest = new Latest();
-/** @type {Record<string, string[]>} agent → the last command list this device saw */
-let deviceCommands = {};
 let searchTimer = /** @type {any} */ (null);
 /** @type {HTMLElement} */
 let listEl;
@@ -45,7 +42,7 @@ let listEl;
 /** @param {Trigger} t */
 const keyOf = (t) => `${t.kind}:${t.start}`;
 
-/** Make the list and follow the text box. */
+/** Make the list and follow the text box (once, when this module arrives). */
 export function bindSuggestions() {
   listEl = makeSuggestionList();
   els.form.before(listEl);
@@ -61,9 +58,11 @@ export function bindSuggestions() {
     const target = /** @type {Node} */ (e.target);
     if (shown.trigger && !listEl.contains(target) && target !== els.input) close();
   });
-  db.getMeta(COMMANDS_META).then((kept) => {
-    if (kept && typeof kept === 'object') deviceCommands = { ...kept, ...deviceCommands };
-  }).catch(() => {});
+}
+
+/** The text or the caret changed before this module was bound: look at them now. */
+export function refresh() {
+  if (document.activeElement === els.input) update();
 }
 
 /**
@@ -85,34 +84,6 @@ export function suggestionKey(e) {
     draw();
   }
   return true;
-}
-
-/**
- * An agent event of the open conversation: a `system`/`init` with commands is the list this device
- * offers that agent's new conversations from now on.
- * @param {Current} c
- * @param {any} data
- */
-export function noteAgentEvent(c, data) {
-  if (data?.type !== 'system' || data.subtype !== 'init') return;
-  remember(agentOf(c), commandNames(data.slash_commands));
-}
-
-/** @param {string|null} agent @param {string[]|null} names */
-function remember(agent, names) {
-  if (!agent || !names?.length || deviceCommands[agent]?.join('\n') === names.join('\n')) return;
-  deviceCommands = { ...deviceCommands, [agent]: names };
-  db.setMeta(COMMANDS_META, deviceCommands).catch(() => {});
-}
-
-/** @param {Current} c @returns {string[]} */
-function commandsOf(c) {
-  const own = commandNames(c.model.session.slash_commands);
-  if (own?.length) {
-    remember(agentOf(c), own);
-    return own;
-  }
-  return deviceCommands[agentOf(c) ?? ''] ?? [];
 }
 
 /** @param {Current} c @returns {string|null} */
@@ -139,7 +110,7 @@ function update() {
     const names = commandsOf(c);
     latest.next(); // a file search still under way is not wanted
     clearTimeout(searchTimer);
-    const rows = filterCommands(names, trigger.query);
+    const rows = filterCommands(names, trigger.query, MAX_ROWS);
     showRows(rows, trigger.query, rows.length ? '' : names.length ? SUGGEST_WORDS.noCommands : SUGGEST_WORDS.commandsUnknown);
     return;
   }
