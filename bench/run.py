@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CHROMIUM, REPO, ClaudeLab, Row, Settings, claude_bin, machine  # noqa: E402
 from fig10_codex_followup import codex_bin  # noqa: E402
 
-FIGURES = ("1", "10", "2", "3", "6", "9", "4", "5", "7", "11", "8")  # backend figures first, then the browser ones
+FIGURES = ("1", "10", "2", "3", "6", "9", "11", "4", "5", "7", "12", "8")  # backend figures first, then the browser ones
 
 
 def _raise_fd_limit() -> None:
@@ -118,15 +118,18 @@ def main(argv: list[str] | None = None) -> int:
         if number == "10":
             import fig10_codex_followup
             return lambda: fig10_codex_followup.run(settings)
+        if number == "11":
+            import fig11_file_search
+            return lambda: fig11_file_search.run(settings)
+        if number == "12":
+            import fig12_long_conversation
+            return lambda: fig12_long_conversation.run(settings)
         if number == "9":
             import fig9_flat_costs
             return lambda: fig9_flat_costs.run(settings)
         if number == "8":
             import fig8_approvals
             return lambda: fig8_approvals.run(settings, claude_lab())
-        if number == "11":
-            import fig11_long_conversation
-            return lambda: fig11_long_conversation.run(settings)
         import fig7_app
         return lambda: fig7_app.run(settings)
 
@@ -140,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(Row(number, "needs the codex CLI", None, "", note=f"missing {codex_bin()}: run make test-deps"))
                 failed.append(number)
                 continue
-            if number in ("4", "5", "7", "8", "11") and not has_chromium:
+            if number in ("4", "5", "7", "8", "12") and not has_chromium:
                 rows.append(Row(number, "needs Chromium", None, "", note=f"missing {CHROMIUM}: run make test-deps"))
                 failed.append(number)
                 continue

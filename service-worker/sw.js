@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+5be4d46156';
+const VERSION = '0.1.0+67d836a1b2';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -46,6 +46,8 @@ const SHELL = [
   '/js/routes.js',
   '/js/screen-text.js',
   '/js/sessions.js',
+  '/js/slash-commands.js',
+  '/js/suggestions.js',
   '/js/sw-client.js',
   '/js/tabs.js',
   '/js/unload-copy.js',
@@ -77,12 +79,15 @@ const SHELL = [
   '/js/controller/settings.js',
   '/js/controller/sign-in.js',
   '/js/controller/sidebar-drawer.js',
+  '/js/controller/slash-commands.js',
   '/js/controller/socket.js',
   '/js/controller/startup.js',
   '/js/controller/state.js',
+  '/js/controller/suggestions.js',
   '/js/ui/agent-picker.js',
   '/js/ui/approval-card.js',
   '/js/ui/conversation-view.js',
+  '/js/ui/suggestion-list.js',
   '/js/ui/details.js',
   '/js/ui/dom.js',
   '/js/ui/items.js',

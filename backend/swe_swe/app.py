@@ -34,6 +34,7 @@ from swe_swe.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from swe_swe.metrics import Metrics
 from swe_swe.pairing import PairingCodes
 from swe_swe.phone_api import PAIR_PATH, phone_api, request_is_secure
+from swe_swe.project_files import ProjectFiles
 from swe_swe.projects import Projects
 from swe_swe.push_notifier import setup_push
 from swe_swe.rate_limit import ClientBuckets
@@ -85,6 +86,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.blobs = blobs
     app.ctx.projects = projects
     app.ctx.session_lister = SessionLister()
+    app.ctx.project_files = ProjectFiles()
     app.ctx.config = config
     app.ctx.token = security.load_or_create_token(config.data_dir, config.token)
     app.ctx.allowed_hosts = security.allowed_host_names(config.host, config.allowed_hosts)

@@ -10,10 +10,11 @@ from sanic import Blueprint, Request, json
 from sanic.exceptions import PayloadTooLarge
 from sanic.response import HTTPResponse
 
-from swe_swe import __version__, blobs, protocol
+from swe_swe import __version__, blobs, project_files, protocol
 from swe_swe.agents.claude_import import import_key
 from swe_swe.errors import HTTP_STATUS, ErrorCode, ProtocolError
 from swe_swe.ids import canonical_uuid
+from swe_swe.projects import PROJECT_NOT_FOUND
 from swe_swe.store import AgentRun, AllowRule, Conversation, RecoveryStep
 
 api = Blueprint("api", url_prefix="/api")
@@ -101,6 +102,19 @@ async def list_sessions(request: Request, project_id: str) -> HTTPResponse:
     continued = store.conversations_by_agent_session([s.agent_session_id for s in sessions])
     continued |= store.conversations_by_import({import_key(project.id, s.agent_session_id): s.agent_session_id for s in sessions})
     return json({"sessions": [{**dataclasses.asdict(s), "conversation_id": continued.get(s.agent_session_id)} for s in sessions]})
+
+
+@api.get("/projects/<project_id>/files")
+async def search_files(request: Request, project_id: str) -> HTTPResponse:
+    """The composer's `@` picker: the project's files that match `q`, best first (project_files.py).
+    Listed and ranked in a worker thread; the list is cached per project, so a keystroke costs a search."""
+    if not project_id:
+        raise ProtocolError(ErrorCode.NOT_FOUND, PROJECT_NOT_FOUND)  # "" would name the default project
+    project = request.app.ctx.projects.require(project_id)
+    limit = _int_arg(request, "limit", project_files.DEFAULT_LIMIT)
+    query = request.args.get("q", "")
+    results = await asyncio.to_thread(request.app.ctx.project_files.search, project.path, query, limit)
+    return json(results.as_dict())
 
 
 @api.get("/conversations")

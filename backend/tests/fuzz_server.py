@@ -134,7 +134,8 @@ class Generator:
         r = self.rng
         base = self.pick("/", "/api/health", "/api/conversations", "/ws", "/index.html", "/app.js", "/sw.js",
                          "/api/conversations/" + str(self.uuidish()) + "/events", "/api/conversations/x/messages",
-                         "/api/metrics", "/api/sessions", "/manifest.webmanifest", "/icons/icon-192.png")
+                         "/api/metrics", "/api/sessions", "/manifest.webmanifest", "/icons/icon-192.png",
+                         "/api/projects/x/files?q=a&limit=", "/api/projects/0000000000000000/files?q=")
         trick = self.pick("", "/..", "/%2e%2e", "/%2e%2e/%2e%2e/pyproject.toml", "/../../swe-swe.sqlite3",
                           "/..%2f..%2fpackage.json", "/..\\..\\package.json", "//evil.example/", "///", "/%00",
                           "/%ff%fe", "/" + "a" * r.choice((10, 5000, 70_000)), "/icons/make_icons.py", "/package.json",

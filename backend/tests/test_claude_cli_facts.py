@@ -301,3 +301,33 @@ def test_default_permission_mode_denies_bash_writes(sandbox: Sandbox, workdir: P
                     for block in event["message"]["content"] if block.get("type") == "tool_result"]
     assert tool_results and tool_results[0]["is_error"] is True
     assert writing.result["is_error"] is False  # a denial does not fail the turn
+
+
+def test_init_lists_slash_commands_and_a_command_sent_as_text_runs(sandbox: Sandbox, workdir: Path) -> None:
+    commands = workdir / ".claude" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "say-pineapple.md").write_text("Say the word PINEAPPLE-42.\n")
+    cli = sandbox.start(workdir, "--session-id", str(uuid.uuid4()))
+    first = cli.turn("hello")
+    command = cli.turn("/say-pineapple")  # what the composer's `/` picker sends
+    code, stderr = cli.close()
+    assert code == 0, stderr
+    inits = [next(e for e in turn.events if e.get("subtype") == "init") for turn in (first, command)]
+    names = inits[-1]["slash_commands"]  # every turn starts with an init, so the newest one is current
+    assert names[0] == "say-pineapple", names  # the project's own commands come first
+    assert {"compact", "clear", "init", "review"} <= set(names)
+    assert all(isinstance(n, str) and n and not n.startswith("/") for n in names)
+    assert inits[0]["slash_commands"] == names
+    assert "Say the word PINEAPPLE-42." in reply_text(command)  # the command's prompt reached the model
+
+
+def test_an_at_path_in_the_text_gives_the_model_that_file(sandbox: Sandbox, workdir: Path) -> None:
+    (workdir / "src").mkdir()
+    (workdir / "src" / "notes.txt").write_text("BANANA-7\n")
+    cli = sandbox.start(workdir, "--session-id", str(uuid.uuid4()))
+    before = len(sandbox.api.requests)
+    cli.turn("look at @src/notes.txt please")  # what the composer's `@` picker writes: a path from the project folder
+    code, stderr = cli.close()
+    assert code == 0, stderr
+    sent = json.dumps(sandbox.api.requests[before:])
+    assert "BANANA-7" in sent, "the CLI read the file and put it in the request"

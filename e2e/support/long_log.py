@@ -1,4 +1,4 @@
-"""Long conversations written straight into a server's store, for figure 11 and the long-conversation
+"""Long conversations written straight into a server's store, for figure 12 and the long-conversation
 browser test: each turn as Claude's stream-json logs it (a user message, the run, an init, a reply in
 two pieces of one message, five tool calls each with its result, two more replies, the result, the
 end of the run), 20 events a turn, a few hundred bytes each. Seeded before the server starts."""

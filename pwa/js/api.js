@@ -61,6 +61,17 @@ export function listSessions(projectId) {
   return call(`/api/projects/${encodeURIComponent(projectId)}/sessions`);
 }
 
+/**
+ * The project's files that match `query`, best first (the composer's `@` picker).
+ * @param {string} projectId
+ * @param {string} query
+ * @param {number} limit
+ * @returns {Promise<ApiResult>} value: {files: {path: string}[], total: number, truncated: boolean}
+ */
+export function searchFiles(projectId, query, limit) {
+  return call(`/api/projects/${encodeURIComponent(projectId)}/files?q=${encodeURIComponent(query)}&limit=${limit}`);
+}
+
 /** @param {string} id @returns {Promise<ApiResult>} */
 export function conversationDetails(id) {
   return call(`/api/conversations/${encodeURIComponent(id)}`);

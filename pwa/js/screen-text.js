@@ -315,3 +315,17 @@ export const SIGN_IN = Object.freeze({
   wrongCode: 'That code is wrong, used or expired. Run swe-swe pair for a new one.',
   locked: 'Too many wrong codes. Run swe-swe pair on the computer for a new one.',
 });
+
+/** The composer's suggestions: `@` files of the project, `/` the agent's commands (controller/suggestions.js). */
+export const SUGGEST_WORDS = Object.freeze({
+  files: 'Files in this project',
+  commands: 'Commands',
+  searching: 'Looking for files…',
+  noFiles: 'No file matches.',
+  offline: 'Files cannot be listed offline.',
+  noProject: 'This conversation’s project is not known on this device yet.',
+  failed: 'The files could not be listed.',
+  noCommands: 'No command matches.',
+  commandsUnknown: 'The agent’s commands are listed here once it has answered a message.',
+  more: 'More match: type more of the name.',
+});

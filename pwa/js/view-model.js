@@ -74,7 +74,7 @@ export class ConversationModel {
     this.title = '';
     /** @type {Set<string>} client_msg_ids logged as user_message */
     this.loggedIds = new Set();
-    /** @type {{session_id:string|null, model:string|null, cwd:string|null, permission_mode:string|null}} */
+    /** @type {{session_id:string|null, model:string|null, cwd:string|null, permission_mode:string|null, slash_commands?:string[]|null}} */
     this.session = { session_id: null, model: null, cwd: null, permission_mode: null };
     /** @type {{text:string, message_id:string|null}|null} live token deltas (`partial` frames) */
     this.live = null;
@@ -488,6 +488,7 @@ export class ConversationModel {
             model: data.model ?? null,
             cwd: data.cwd ?? null,
             permission_mode: data.permissionMode ?? null,
+            slash_commands: Array.isArray(data.slash_commands) ? data.slash_commands : this.session.slash_commands, // the composer's `/` list
           };
         } else if (data.subtype === 'compact_boundary') {
           this.add({ ...base, kind: 'notice', key: `n${event.seq}`, level: 'info', text: 'The agent compacted the conversation to save context.' });

@@ -202,11 +202,15 @@ def todo_call(session_id: str, message_id: str, io: Stdin) -> None:
     emit(tool_result(session_id, tool_id, "Todos have been modified successfully."))
 
 
+# As the real CLI lists them in `init` (docs/claude-cli.md, "Slash commands"): names without the `/`.
+SLASH_COMMANDS = ["clear", "compact", "config", "context", "init", "review", "security-review", "usage"]
+
+
 def answer(text: str, session_id: str, turn: int, io: Stdin) -> None:
     started = time.monotonic()
     emit({"type": "system", "subtype": "init", "session_id": session_id, "cwd": os.getcwd(),
           "tools": ["Bash", "Edit", "Write", "AskUserQuestion", "ExitPlanMode", "TodoWrite"], "model": "demo",
-          "permissionMode": io.mode, "uuid": new_uuid()})
+          "permissionMode": io.mode, "slash_commands": SLASH_COMMANDS, "uuid": new_uuid()})
     words = set(re.findall(r"[a-z]+", text.lower()))
     tool = choose_tool(words, text, os.getcwd())
     message_id = f"msg_demo_{uuid.uuid4().hex[:12]}"

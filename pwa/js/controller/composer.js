@@ -10,6 +10,22 @@ import { els } from './elements.js';
 import { renderList } from './render.js';
 import { enqueue } from './outbox-sync.js';
 import { bindAttachments, pickedCount, readPicked, settleSend, showUnreadable, takePicked } from './attach-tray.js';
+import { mayNeedPicker } from '../slash-commands.js';
+
+/** The `@` / `/` picker (controller/suggestions.js), fetched the first time the text may need it. */
+let picker = /** @type {typeof import('./suggestions.js')|null} */ (null);
+let pickerLoading = /** @type {Promise<void>|null} */ (null);
+
+function loadPicker() {
+  pickerLoading ??= import('./suggestions.js').then((mod) => {
+    mod.bindSuggestions();
+    picker = mod;
+    mod.refresh(); // what was typed while it loaded
+  }, (err) => {
+    pickerLoading = null; // offline before the worker had it: the next keystroke tries again
+    console.error('swe-swe: the suggestions could not be loaded', err);
+  });
+}
 
 /** A draft is saved this long after the last keystroke. */
 const DRAFT_SAVE_DELAY_MS = 300;
@@ -127,12 +143,14 @@ export function bindComposer() {
     submit();
   });
   els.input.addEventListener('keydown', (e) => {
+    if (picker?.suggestionKey(e)) return; // the @ / `/` list is open: Enter picks, never sends
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.isComposing && !coarse.matches) {
       e.preventDefault();
       submit();
     }
   });
   els.input.addEventListener('input', () => {
+    if (!picker && mayNeedPicker(els.input.value)) loadPicker();
     app.lastTypedAt = Date.now();
     els.inputError.hidden = true;
     autosize();

@@ -19,6 +19,7 @@ import { dropEntry, flush, flushOtherConversations, holdFlushLock, settleOutbox 
 import { setRoute } from './navigation.js';
 import { learnAgents, rememberAgent } from './agent-picker.js';
 import { sendPresence } from './notify.js';
+import { noteAgentEvent } from './slash-commands.js';
 
 /** @typedef {import('./state.js').Current} Current */
 
@@ -144,6 +145,7 @@ function onEvent(c, frame) {
   }
   c.model.apply(event);
   eventWrites.add(c, event);
+  if (event.kind === 'agent') noteAgentEvent(c, event.data);
   if (event.kind === 'run_finished') c.stopping = false;
   if (event.kind === 'mode_changed' && c.model.mode && c.record.permission_mode !== c.model.mode.mode) {
     c.record = { ...c.record, permission_mode: c.model.mode.mode };

@@ -48,9 +48,10 @@ export async function start() {
   await followRoute();
   els.app.dataset.state = 'ready';
 
+  const shown = current();
   const res = await syncServerList();
   if (res.ok) {
-    if (!askedFor) await showNewestOnFirstVisit();
+    if (!askedFor && current() === shown) await showNewestOnFirstVisit(); // not if the user has moved on meanwhile
     flushOtherConversations();
   }
   learnServerVersion();

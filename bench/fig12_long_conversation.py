@@ -1,4 +1,4 @@
-"""Figure 11: long conversations open in about the time short ones do (issue 14).
+"""Figure 12: long conversations open in about the time short ones do (issue 14).
 
 Three conversations of 500, 2,000 and 20,000 events (support/long_log.py: 20 events a turn, user
 messages, replies in pieces, tool calls with their results) are written into the server's store, opened
@@ -19,7 +19,7 @@ SIZES = (500, 2000, 20000)
 
 
 def run(settings: Settings) -> list[Row]:
-    data_dir = settings.tmp / "fig11-data"
+    data_dir = settings.tmp / "fig12-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     ids = seed(data_dir / "swe-swe.sqlite3", SIZES)
     server = demo_server(data_dir).start()
@@ -55,7 +55,7 @@ def run(settings: Settings) -> list[Row]:
         value = median(times[size])
         is_target = size == SIZES[-1]
         rows.append(Row(
-            f"11{letter}", f"open offline, {size:,} events → newest items drawn", round(value, 1), "ms", round(base, 1),
+            f"12{letter}", f"open offline, {size:,} events → newest items drawn", round(value, 1), "ms", round(base, 1),
             f"same, {SIZES[0]:,} events", round(value / base, 2), "≤ 2" if is_target else "(reported)",
             (value <= 2 * base) if is_target else None,
             note=f"from navigation start, served by the service worker; {drawn[size]} list items drawn at the end",
