@@ -39,6 +39,11 @@ DEFAULT_STALLS_KEPT = 20
 STACK_FRAMES = 4
 
 
+# Another thread's stack is read while that thread runs: a frame may end (and its memory be reused)
+# mid-walk. Seen once in an hour's soak: the watchdog thread died and no later stall was located.
+UNREADABLE_STACK = "(the stack changed while it was read)"
+
+
 @dataclass(frozen=True)
 class Stall:
     """One stall over the warning threshold: how long, when (monotonic), and where the loop was stuck."""
@@ -166,4 +171,8 @@ class LoopLagMonitor:
         if self._loop_thread is None:
             return
         frame = sys._current_frames().get(self._loop_thread)
-        self._sampled = (beat, describe_stack(frame))
+        try:
+            where = describe_stack(frame)
+        except Exception:  # noqa: BLE001 - the loop's stack changes under us; the watchdog must live on
+            where = UNREADABLE_STACK
+        self._sampled = (beat, where)

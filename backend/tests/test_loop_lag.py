@@ -54,3 +54,15 @@ def test_percentile() -> None:
     assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0
     assert percentile([float(i) for i in range(1, 101)], 0.99) == 99.0
     assert percentile([5.0], 0.99) == 5.0
+
+
+def test_a_stack_that_changes_while_it_is_read_does_not_end_the_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in an hour's soak: the frame walked was freed and reused mid-walk ('ModelSelect' object has
+    no attribute 'f_lineno'); the watchdog thread died, and later stalls were never located."""
+    import swe_swe.loop_lag as loop_lag
+
+    monitor = LoopLagMonitor()
+    monitor._loop_thread = 1234
+    monkeypatch.setattr(loop_lag.sys, "_current_frames", lambda: {1234: object()})
+    monitor._sample(5.0)
+    assert monitor._sampled == (5.0, loop_lag.UNREADABLE_STACK)
