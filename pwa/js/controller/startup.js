@@ -51,7 +51,7 @@ export async function start() {
   const shown = current();
   const res = await syncServerList();
   if (res.ok) {
-    if (!askedFor && current() === shown) await showNewestOnFirstVisit(); // not if the user has moved on meanwhile
+    if (!askedFor) await showNewestOnFirstVisit(shown);
     flushOtherConversations();
   }
   learnServerVersion();
@@ -98,12 +98,19 @@ async function learnClientId() {
   conn.options.clientId = app.clientId;
 }
 
-/** A first visit on this device to a server that already has conversations: show the newest. */
-async function showNewestOnFirstVisit() {
+/**
+ * A first visit on this device to a server that already has conversations: show the newest. Not once
+ * the user has moved on from what the start showed (the list may answer late on a slow link): a
+ * navigation changes the #hash at once, and the open conversation once it has loaded.
+ * @param {import('./state.js').Current|null} shown  what the start showed
+ */
+async function showNewestOnFirstVisit(shown) {
+  const untouched = () => current() === shown && !location.hash;
   const c = current();
-  if (!c?.pendingNew || c.entries.size || els.input.value || !app.records.size) return;
+  if (!untouched() || !c?.pendingNew || c.entries.size || els.input.value || !app.records.size) return;
   const newest = listedConversations().find((r) => !r.pending_new);
-  if (newest && !(await db.getMeta('last_open').catch(() => null))) await openConversation(newest.id);
+  if (!newest || (await db.getMeta('last_open').catch(() => null))) return;
+  if (untouched()) await openConversation(newest.id);
 }
 
 function learnServerVersion() {
