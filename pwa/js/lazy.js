@@ -24,9 +24,11 @@ let arrived = 0;
  * @template T
  * @param {string} name
  * @param {() => Promise<T>} importer
+ * @param {{drawing?: boolean}} [options]  drawing: what was drawn before it arrived must be drawn again
+ *   (the listeners hear it); false for a feature that draws nothing already on screen (a dialog, the picker)
  * @returns {Lazy<T>}
  */
-export function lazy(name, importer) {
+export function lazy(name, importer, { drawing = true } = {}) {
   /** @type {T|null} */
   let value = null;
   /** @type {Promise<T>|null} */
@@ -37,10 +39,7 @@ export function lazy(name, importer) {
     load() {
       loading ??= importer().then((mod) => {
         value = mod;
-        arrived++;
-        for (const fn of [...listeners]) {
-          try { fn(name); } catch (err) { console.error('swe-swe: after loading', name, err); }
-        }
+        if (drawing) announce(name);
         return mod;
       }, (err) => {
         loading = null; // offline before the worker had it: the next need tries again
@@ -51,8 +50,16 @@ export function lazy(name, importer) {
   };
 }
 
+/** @param {string} name */
+function announce(name) {
+  arrived++;
+  for (const fn of [...listeners]) {
+    try { fn(name); } catch (err) { console.error('swe-swe: after loading', name, err); }
+  }
+}
+
 /**
- * Called with the feature's name each time one arrives (to redraw what was drawn without it).
+ * Called with the feature's name each time a drawing feature arrives (to redraw what was drawn without it).
  * @param {(name: string) => void} fn
  * @returns {() => void} to stop listening
  */
@@ -62,7 +69,7 @@ export function onFeatureLoaded(fn) {
 }
 
 /**
- * How many features have arrived so far: part of a drawing's key, so that what was drawn with a
+ * How many drawing features have arrived so far: part of a drawing's key, so that what was drawn with a
  * stand-in is drawn again.
  * @returns {number}
  */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsdiff, lazy, onFeatureLoaded } from '../js/lazy.js';
+import { jsdiff, lazy, loadedFeatures, onFeatureLoaded } from '../js/lazy.js';
 import { diffLines } from '../js/diff-model.js';
 
 test('a feature is fetched on the first load() only, and get() has it once it arrived', async () => {
@@ -42,6 +42,21 @@ test('listeners hear each feature once, when it arrives; a throwing listener doe
   stopBad();
   await lazy('i', async () => 2).load();
   assert.deepEqual(heard, ['h']);
+});
+
+test('a feature that draws nothing already on screen (a dialog, the picker) redraws nothing when it arrives', async () => {
+  const heard = [];
+  const stop = onFeatureLoaded((name) => heard.push(name));
+  const before = loadedFeatures();
+  const dialog = lazy('dialog', async () => 'dialog', { drawing: false });
+  assert.equal(await dialog.load(), 'dialog');
+  assert.equal(dialog.get(), 'dialog');
+  assert.deepEqual(heard, []);
+  assert.equal(loadedFeatures(), before, 'what was drawn keeps its key');
+  await lazy('drawn', async () => 1).load();
+  stop();
+  assert.deepEqual(heard, ['drawn']);
+  assert.equal(loadedFeatures(), before + 1);
 });
 
 test('before jsdiff arrives an edit is drawn as all removed then all added; a new file exactly as after', async () => {

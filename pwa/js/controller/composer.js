@@ -11,20 +11,19 @@ import { renderList } from './render.js';
 import { enqueue } from './outbox-sync.js';
 import { bindAttachments, pickedCount, readPicked, settleSend, showUnreadable, takePicked } from './attach-tray.js';
 import { mayNeedPicker } from '../slash-commands.js';
+import { lazy } from '../lazy.js';
 
 /** The `@` / `/` picker (controller/suggestions.js), fetched the first time the text may need it. */
-let picker = /** @type {typeof import('./suggestions.js')|null} */ (null);
-let pickerLoading = /** @type {Promise<void>|null} */ (null);
+const picker = lazy('suggestions', async () => {
+  const mod = await import('./suggestions.js');
+  mod.bindSuggestions();
+  mod.refresh(); // what was typed while it loaded
+  return mod;
+}, { drawing: false });
 
 function loadPicker() {
-  pickerLoading ??= import('./suggestions.js').then((mod) => {
-    mod.bindSuggestions();
-    picker = mod;
-    mod.refresh(); // what was typed while it loaded
-  }, (err) => {
-    pickerLoading = null; // offline before the worker had it: the next keystroke tries again
-    console.error('swe-swe: the suggestions could not be loaded', err);
-  });
+  // offline before the worker had it: the next keystroke tries again
+  picker.load().catch((err) => console.error('swe-swe: the suggestions could not be loaded', err));
 }
 
 /** A draft is saved this long after the last keystroke. */
@@ -143,14 +142,14 @@ export function bindComposer() {
     submit();
   });
   els.input.addEventListener('keydown', (e) => {
-    if (picker?.suggestionKey(e)) return; // the @ / `/` list is open: Enter picks, never sends
+    if (picker.get()?.suggestionKey(e)) return; // the @ / `/` list is open: Enter picks, never sends
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.isComposing && !coarse.matches) {
       e.preventDefault();
       submit();
     }
   });
   els.input.addEventListener('input', () => {
-    if (!picker && mayNeedPicker(els.input.value)) loadPicker();
+    if (!picker.get() && mayNeedPicker(els.input.value)) loadPicker();
     app.lastTypedAt = Date.now();
     els.inputError.hidden = true;
     autosize();

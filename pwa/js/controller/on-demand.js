@@ -26,7 +26,7 @@ export const detailsDialog = lazy('details', async () => {
   const mod = await import('./details-dialog.js');
   mod.bindDetailsDialog();
   return mod;
-});
+}, { drawing: false });
 
 /** Open the details dialog, fetching it first if this is the first time. */
 export async function openDetails() {
@@ -38,7 +38,7 @@ export async function openDetails() {
 }
 
 /** The sign-in box's handling (controller/sign-in.js): only a device that is not signed in needs it. */
-export const signIn = lazy('sign-in', () => import('./sign-in.js'));
+export const signIn = lazy('sign-in', () => import('./sign-in.js'), { drawing: false });
 
 /**
  * @param {() => Promise<void>} retry  what signing in does next: list the conversations, reconnect
