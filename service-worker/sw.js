@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+d2f8473fb0';
+const VERSION = '0.1.0+d13f676c32';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -57,6 +57,7 @@ const SHELL = [
   '/js/controller/approval-actions.js',
   '/js/controller/approval-dock.js',
   '/js/controller/attach-tray.js',
+  '/js/controller/draft-mark.js',
   '/js/controller/composer.js',
   '/js/controller/connection-controls.js',
   '/js/controller/details-dialog.js',

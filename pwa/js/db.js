@@ -341,10 +341,8 @@ export function allEntries() {
 
 // ---- drafts and views
 
-/**
- * @typedef {{conversation_id: string, text: string, updated_at: number,
- *   files?: {data: Blob, name: string, media_type: string, size: number}[]}} Draft
- */
+/** @typedef {{data: Blob, name: string, media_type: string, size: number}} DraftFile  a file in the attach tray */
+/** @typedef {{conversation_id: string, text: string, updated_at: number, files?: DraftFile[]}} Draft */
 
 /**
  * @param {string} conversationId
@@ -368,7 +366,7 @@ export function setDraft(conversationId, text, updatedAt = Date.now()) {
 /**
  * The files waiting in the composer's tray (attach-tray.js), kept beside the draft's text.
  * @param {string} conversationId
- * @param {{data: Blob, name: string, media_type: string, size: number}[]} files
+ * @param {DraftFile[]} files
  */
 export function setDraftFiles(conversationId, files) {
   return patchDraft(conversationId, { files });

@@ -7,11 +7,11 @@
 import * as db from '../db.js';
 import * as at from '../attachments.js';
 import { h, icon } from '../ui/dom.js';
-import { app, current } from './state.js';
+import { current } from './state.js';
 import { els } from './elements.js';
-import { renderList } from './render.js';
+import { markDraft } from './draft-mark.js';
 
-/** @typedef {{data: Blob, name: string, media_type: string, size: number, url: string|null}} PickedFile */
+/** @typedef {db.DraftFile & {url: string|null}} PickedFile  with its thumbnail's object URL */
 
 /** The open conversation's files. @type {PickedFile[]} */
 let picked = [];
@@ -35,7 +35,7 @@ export function pickedCount() {
 }
 
 /**
- * @param {{data: Blob, name: string, media_type: string, size: number}} f
+ * @param {db.DraftFile} f
  * @returns {PickedFile}
  */
 function withPreview(f) {
@@ -51,21 +51,14 @@ function saveTray() {
   const c = current();
   if (!c || c !== pickedFor) return;
   const files = picked.map(({ data, name, media_type, size }) => ({ data, name, media_type, size }));
-  const had = app.drafts.has(c.id);
-  if (files.length || els.input.value) app.drafts.add(c.id);
-  else app.drafts.delete(c.id);
-  if (files.length && c.pendingNew && !app.records.has(c.id)) {
-    app.records.set(c.id, c.record); // like typed text: a new conversation with files is kept
-    db.patchConversation(c.id, c.record).catch(() => {});
-  }
+  markDraft(c, files.length > 0 || !!els.input.value);
   db.setDraftFiles(c.id, files).catch(() => {});
-  if (had !== app.drafts.has(c.id)) renderList();
 }
 
 /**
  * The tray of a conversation just opened: the files kept with its draft.
  * @param {import('./state.js').Current} c
- * @param {{data: Blob, name: string, media_type: string, size: number}[]|undefined} files
+ * @param {db.DraftFile[]|undefined} files
  */
 export function showTrayOf(c, files) {
   dropPreviews();

@@ -9,6 +9,7 @@ import { app, current, tabs } from './state.js';
 import { els } from './elements.js';
 import { renderList } from './render.js';
 import { enqueue } from './outbox-sync.js';
+import { markDraft } from './draft-mark.js';
 import { bindAttachments, pickedCount, readPicked, settleSend, showUnreadable, takePicked } from './attach-tray.js';
 import { mayNeedPicker } from '../slash-commands.js';
 import { lazy } from '../lazy.js';
@@ -59,19 +60,11 @@ export function saveDraftNow({ unloading = false } = {}) {
   const c = current();
   if (!c) return;
   const text = els.input.value;
-  const had = app.drafts.has(c.id);
-  if (text || pickedCount()) app.drafts.add(c.id);
-  else app.drafts.delete(c.id);
-  if (c.pendingNew && text && !app.records.has(c.id)) {
-    app.records.set(c.id, c.record);
-    db.patchConversation(c.id, c.record).catch(() => {});
-    db.setMeta('last_open', c.id).catch(() => {}); // a reload now reopens it (its route has no id yet)
-  }
+  markDraft(c, !!text || pickedCount() > 0);
   const updatedAt = Date.now();
   if (unloading) keepCopy(pageStorage(), 'draft', c.id, { text, updated_at: updatedAt });
   db.setDraft(c.id, text, updatedAt).catch(() => {});
   tabs.post({ type: 'draft', conversation_id: c.id, text });
-  if (had !== !!text) renderList();
 }
 
 /**
