@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install run test test-deps unit node-test e2e chaos fuzz bench soak lint clean
+.PHONY: install run test test-deps unit node-test e2e chaos fuzz bench soak lint pwa clean
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,10 @@ bench: test-deps
 ## soak: an hour of traffic (sends, reconnects, turns, idle sockets) against a demo-agent server; reports growth of RSS, fds, asyncio tasks and agent processes (SOAK_ARGS="--minutes 3" shortens it)
 soak: install
 	$(PY) bench/soak.py $(SOAK_ARGS)
+
+## pwa: after changing the app (pwa/, service-worker/sw.js): stamp the worker's VERSION and remake the bundle in pwa/build/ (commit both; the server sends the sources while the bundle is behind them)
+pwa: test-deps
+	node scripts/build-pwa.mjs
 
 lint: install
 	$(PY) -m pip install -q ruff

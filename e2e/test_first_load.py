@@ -4,9 +4,12 @@ first needed (pwa/js/lazy.js), and what was drawn without them is drawn again on
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from conftest import PHONE, READY, Server, open_app, send_message, wait_results
+from conftest import PHONE, READY, Server, free_port, open_app, send_message, wait_results
+from support.app_files import fetched_for
 
 ON_DEMAND = ("/vendor/markdown-it.js", "/vendor/diff.js", "/js/markdown.js", "/js/controller/details-dialog.js",
              "/js/ui/details.js", "/js/controller/sign-in.js")
@@ -22,24 +25,29 @@ def fresh_phone(browser: Any, playwright: Any) -> Any:
 def test_the_first_screen_works_before_markdown_and_diffs_have_arrived(browser: Any, playwright: Any, server: Server) -> None:
     context = fresh_phone(browser, playwright)
     try:
+        on_demand = fetched_for(server.base_url, *ON_DEMAND)
+        markdown, diff, details = fetched_for(server.base_url, "/vendor/markdown-it.js", "/vendor/diff.js",
+                                              "/js/controller/details-dialog.js")
         page = context.new_page()
         fetched: list[str] = []
         page.on("request", lambda r: fetched.append(r.url.removeprefix(server.base_url)))
         held: list[Any] = []
-        page.route("**/vendor/markdown-it.js", lambda route: held.append(route))  # answered later, by the test
+        page.route(f"**{markdown}", lambda route: held.append(route))  # answered later, by the test
 
         page.goto(f"{server.login_url}#/new")
         page.wait_for_function(READY)
         page.wait_for_selector("#empty:not([hidden])")
         assert page.locator("#input").is_visible() and page.locator("#new-conversation").count() == 1
         page.wait_for_timeout(1000)  # the start's own requests (list, health, projects) have gone out
-        first = [url for url in ON_DEMAND if url in fetched]
+        first = [url for url in on_demand if url in fetched]
         assert first == [], f"the first screen fetched {first}"
+        if on_demand != ON_DEMAND:  # the bundle: no module is fetched beside it
+            assert [url for url in fetched if url.startswith(("/js/", "/vendor/"))] == []
 
         # a message goes out and its answer is shown, as plain text while the parser is on its way
         send_message(page, "Reply in **bold** please")
         wait_results(page, 1)
-        assert "/vendor/markdown-it.js" in fetched, "agent text asks for the Markdown parser"
+        assert markdown in fetched, "agent text asks for the Markdown parser"
         reply = page.locator("#log li.msg.agent").last  # "Your message has **4** words."
         assert reply.locator(".md-plain").count() == 1
         assert "**" in reply.inner_text() and reply.locator("strong").count() == 0
@@ -48,17 +56,17 @@ def test_the_first_screen_works_before_markdown_and_diffs_have_arrived(browser: 
         # once it arrives the reply is drawn again, as Markdown
         for route in held:
             route.continue_()
-        page.unroute("**/vendor/markdown-it.js")
+        page.unroute(f"**{markdown}")
         page.wait_for_selector("#log li.msg.agent strong", timeout=20000)
         assert page.locator("#log li.msg.agent .md-plain").count() == 0
         assert "**" not in reply.inner_text()
-        assert "/vendor/diff.js" not in fetched, "no diff was shown"
+        assert diff not in fetched, "no diff was shown"
 
         # the details dialog comes on its first opening
-        assert "/js/controller/details-dialog.js" not in fetched
+        assert details not in fetched
         page.locator("#open-details").tap()
         page.wait_for_function("() => document.getElementById('details').open")
-        assert "/js/controller/details-dialog.js" in fetched
+        assert details in fetched
         page.locator("#close-details").tap()
         page.wait_for_function("() => !document.getElementById('details').open")
     finally:
@@ -87,3 +95,24 @@ def test_a_returning_visit_draws_markdown_from_its_first_frame(phone: Any, serve
     page.wait_for_selector("#log li.msg.agent strong")
     assert page.evaluate("() => window.__plainSeen") == 0, "agent text was drawn as plain text first"
     phone.set_offline(False)
+
+
+def test_the_sources_run_as_they_are(browser: Any, playwright: Any) -> None:
+    """`--pwa-sources` (and a bundle behind its sources) sends the modules themselves: no build step."""
+    with tempfile.TemporaryDirectory(prefix="swe-swe-e2e-sources-") as tmp:
+        server = Server(port=free_port(), data_dir=Path(tmp), extra_args=["--pwa-sources"]).start()
+        context = fresh_phone(browser, playwright)
+        try:
+            page = context.new_page()
+            fetched: list[str] = []
+            page.on("request", lambda r: fetched.append(r.url.removeprefix(server.base_url)))
+            page.goto(f"{server.login_url}#/new")
+            page.wait_for_function(READY)
+            send_message(page, "Reply in **bold** please")
+            wait_results(page, 1)
+            page.wait_for_selector("#log li.msg.agent strong", timeout=20000)
+            assert "/js/app.js" in fetched and "/vendor/markdown-it.js" in fetched
+            assert [url for url in fetched if url.startswith("/build/")] == []
+        finally:
+            context.close()
+            server.stop()

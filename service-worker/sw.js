@@ -2,8 +2,8 @@
 // posts queued messages and answers to approvals (the outbox in IndexedDB) over HTTP when no page is
 // there to send them.
 //
-// VERSION carries a hash of the shell files: after changing any of them run
-// `node pwa/tests/stamp-version.mjs` (pwa/tests/shell.test.mjs fails until you do). The browser then
+// VERSION carries a hash of the shell files: after changing any of them run `make pwa`, which stamps
+// it and remakes the bundle (pwa/tests/shell.test.mjs fails until you do). The browser then
 // sees a new sw.js, installs it next to the old one, and the page offers "Update available — Reload"
 // instead of silently switching.
 /* eslint-env serviceworker */

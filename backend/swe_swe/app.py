@@ -108,7 +108,7 @@ def create_app(config: Config, agent: Agent | None = None) -> Sanic:
     app.ctx.push = setup_push(config, hub, store, metrics)
     app.blueprint(api)
     app.blueprint(phone_api)
-    app.blueprint(make_blueprint())
+    app.blueprint(make_blueprint(serve_bundle=not config.pwa_sources))
     app.on_request(guard)
     app.on_response(add_security_headers)
     app.on_response(log_refusal)

@@ -89,6 +89,9 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--push-contact", default=_env(env, "push-contact", ""),
                    help="turns Web Push on: a real mailto: address or https: URL the push services may reach you at "
                         "(Apple refuses placeholders such as mailto:x@localhost)")
+    p.add_argument("--pwa-sources", action="store_true", default=_env(env, "pwa-sources", "") in ("1", "true", "yes"),
+                   help="send the app's source modules, not its bundle (pwa/build/, sent while it matches them), "
+                        "for working on the app")
     p.add_argument("--log-level", default=_env(env, "log-level", "warning"))
     p.add_argument("--log-format", choices=LOG_FORMATS, default=_env(env, "log-format", "text"),
                    help="json: one JSON object per line, with named events (recoveries, refused frames and requests)")
@@ -137,6 +140,7 @@ def config_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = N
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         push_contact=args.push_contact.strip(),
+        pwa_sources=args.pwa_sources,
     )
 
 

@@ -36,6 +36,7 @@ class Config:
     tls_cert: Path | None = None  # with tls_key: the server speaks HTTPS and WSS itself
     tls_key: Path | None = None
     push_contact: str = ""  # the VAPID contact (mailto: or https:); empty: Web Push is off
+    pwa_sources: bool = False  # send the app's source modules even when its bundle is current
 
     @property
     def tls(self) -> bool:

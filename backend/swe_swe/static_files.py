@@ -1,11 +1,13 @@
 """Serving the PWA shell: the page, its modules, the manifest, icons and `/sw.js`.
 
 In a wheel the files live in `swe_swe/static/`; in a source checkout they are the repo's own
-`pwa/` and `service-worker/` folders, so an editable install serves what you edit.
+`pwa/` and `service-worker/` folders, so an editable install serves what you edit. The page and the
+service worker are the bundle's while it matches the sources (app_bundle.py), else the sources'.
 """
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from pathlib import Path, PurePosixPath
 
@@ -14,6 +16,7 @@ from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, file
 
 from swe_swe import precompressed
+from swe_swe.app_bundle import BUILD_DIR, AppBundle, is_fingerprinted
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONTENT_TYPES = {
@@ -37,6 +40,7 @@ SHELL_DIRS: dict[str, frozenset[str]] = {
     "css": frozenset({".css"}),
     "js": frozenset({".js", ".mjs"}),
     "vendor": frozenset({".js"}),  # vendored libraries (their licences stay unserved)
+    BUILD_DIR: frozenset({".js"}),  # the bundle's scripts (its page and worker are served as / and /sw.js)
     "icons": frozenset({".png", ".svg", ".ico", ".webp"}),
 }
 
@@ -59,9 +63,15 @@ def locate(folder: str) -> Path:
     return PACKAGE_DIR.parents[1] / folder
 
 
-def make_blueprint() -> Blueprint:
+NO_CACHE = "no-cache"  # the service worker holds the shell; the browser revalidates by ETag
+IMMUTABLE = "public, max-age=31536000, immutable"  # a name that changes with its content
+
+
+def make_blueprint(serve_bundle: bool = True) -> Blueprint:
+    """`serve_bundle=False` (`--pwa-sources`) always sends the source modules."""
     pwa_dir = locate("pwa")
     sw_dir = locate("service-worker")
+    bundle = AppBundle(pwa_dir, sw_dir, enabled=serve_bundle)
     bp = Blueprint("static_files")
     precompressed.install(bp, [pwa_dir, sw_dir])  # Brotli/gzip, compressed once per content
 
@@ -74,19 +84,22 @@ def make_blueprint() -> Blueprint:
 
     @bp.get("/sw.js")
     async def service_worker(request: Request) -> HTTPResponse:
-        response = await send(sw_dir / "sw.js", "no-cache")
+        current = await asyncio.to_thread(bundle.current)
+        response = await send(current.service_worker if current else sw_dir / "sw.js", NO_CACHE)
         response.headers["Service-Worker-Allowed"] = "/"
         return response
 
     @bp.get("/")
     async def index(request: Request) -> HTTPResponse:
-        return await send(pwa_dir / "index.html", "no-cache")
+        current = await asyncio.to_thread(bundle.current)
+        return await send(current.index_html if current else pwa_dir / "index.html", NO_CACHE)
 
     @bp.get("/<path:path>")
     async def asset(request: Request, path: str) -> HTTPResponse:
         target = (pwa_dir / path).resolve()
         if not in_shell(path) or not target.is_relative_to(pwa_dir.resolve()) or not target.is_file():
             raise NotFound("not found")
-        return await send(target, "no-cache")
+        versioned = path.startswith(BUILD_DIR + "/") and is_fingerprinted(target.name)
+        return await send(target, IMMUTABLE if versioned else NO_CACHE)
 
     return bp

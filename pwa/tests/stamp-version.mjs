@@ -16,12 +16,20 @@ const VERSION_RE = /const VERSION = '([^']*)';/;
 export function shellHash(sw) {
   const list = /const SHELL = \[([\s\S]*?)\];/.exec(sw);
   if (!list) throw new Error('no SHELL list in sw.js');
-  const paths = [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).sort();
+  const paths = [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  return hashFiles(paths, (p) => join(PWA, p === '/' ? 'index.html' : p.slice(1)));
+}
+
+/**
+ * A short hash of the files at `urls` (each URL and its file's bytes, in URL order).
+ * @param {string[]} urls
+ * @param {(url: string) => string} fileOf  the file behind a URL
+ */
+export function hashFiles(urls, fileOf) {
   const hash = createHash('sha256');
-  for (const p of paths) {
-    const file = p === '/' ? 'index.html' : p.slice(1);
-    hash.update(p + '\0');
-    hash.update(readFileSync(join(PWA, file)));
+  for (const url of [...urls].sort()) {
+    hash.update(url + '\0');
+    hash.update(readFileSync(fileOf(url)));
     hash.update('\0');
   }
   return hash.digest('hex').slice(0, 10);
