@@ -51,7 +51,8 @@ soak: install
 	$(PY) bench/soak.py $(SOAK_ARGS)
 
 ## pwa: after changing the app (pwa/, service-worker/sw.js): stamp the worker's VERSION and remake the bundle in pwa/build/ (commit both; the server sends the sources while the bundle is behind them)
-pwa: test-deps
+pwa:
+	[ -x node_modules/.bin/esbuild ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 	node scripts/build-pwa.mjs
 
 lint: install
