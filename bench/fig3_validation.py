@@ -54,10 +54,10 @@ def _stale_resume(lab: ClaudeLab) -> float:
 def run(settings: Settings, lab: ClaudeLab) -> list[Row]:
     from swe_swe.agents import claude_home
     from swe_swe.agents.claude import ClaudeAgent
+    from swe_swe.agents.claude_transcript import transcript_validator
     from swe_swe.agents.leftovers import RunningAgents
     from swe_swe.agents.session_recovery import Resumable
     from swe_swe.config import Config
-    from swe_swe.transcripts import TranscriptValidator
 
     session_id = lab.direct_session or lab.new_direct_session()
     config = Config(workdir=lab.workdir, data_dir=settings.tmp / "fig3-data", claude_bin=str(claude_bin()))
@@ -72,7 +72,7 @@ def run(settings: Settings, lab: ClaudeLab) -> list[Row]:
         agent.validator.forget(path)
         await agent.ensure_resumable("c", session_id, sink)  # type: ignore[arg-type]
 
-    fresh = TranscriptValidator()
+    fresh = transcript_validator()
 
     cached: list[float] = []
     check_only: list[float] = []

@@ -1,33 +1,32 @@
-"""Cheap, repeatable answers to "will `claude --resume` accept this transcript?" and "is this turn on disk yet?".
+"""Cheap, repeatable answers to "will the agent resume from this session file?", for any agent.
 
-The server asks before every turn, so a repeated answer must cost one `stat`: results are cached by
-path and invalidated by the file's identity (inode, size, mtime). Transcripts can be large, so reading
-streams line by line and stops at the first line that makes the file resumable.
+An agent's CLI keeps each session in a JSON-lines file (Claude's transcripts, codex's rollouts) and
+resumes from it only when it holds a line of a certain kind; the adapter says which, as a
+`LinePredicate` (agents/claude_transcript.py, agents/codex_rollouts.py). The server asks before every
+turn, so a repeated answer must cost one `stat`: results are cached by path and invalidated by the
+file's identity (inode, size, mtime). Session files can be large, so reading streams line by line and
+stops at the first line that makes the file resumable.
 """
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import json
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-MESSAGE_TYPES = frozenset({"user", "assistant"})
 DEFAULT_CACHE_ENTRIES = 4096
 DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
-DEFAULT_TAIL_BYTES = 8 * 1024 * 1024
 READ_CHUNK_BYTES = 1024 * 1024
 
 
 class TranscriptState(enum.StrEnum):
-    """What the CLI would make of the file (observed: see claude-cli.md "Where sessions live")."""
+    """What the agent's CLI would make of the file (observed: claude-cli.md "Where sessions live", codex-cli.md)."""
 
     RESUMABLE = "resumable"
     MISSING = "missing"
@@ -53,21 +52,6 @@ class _CacheEntry:
     state: TranscriptState
 
 
-def is_message_line(record: Any) -> bool:
-    """The CLI resumes only from a `user`/`assistant` line with a non-empty timestamp and a message object.
-
-    Observed: a missing or empty timestamp gives "No conversation found"; a missing message makes the CLI
-    fail with a JavaScript error; a numeric timestamp is accepted.
-    """
-    if not isinstance(record, dict):
-        return False
-    if record.get("type") not in MESSAGE_TYPES:
-        return False
-    if not record.get("timestamp"):
-        return False
-    return isinstance(record.get("message"), dict)
-
-
 def _skip_rest_of_line(handle: BinaryIO) -> None:
     """Read past an over-long line without holding it in memory."""
     while True:
@@ -76,21 +60,19 @@ def _skip_rest_of_line(handle: BinaryIO) -> None:
             return
 
 
-# Says whether one parsed line makes a file resumable: Claude's message lines by default; other agents
-# pass their own (codex: a rollout's `session_meta` line).
+# Says whether one parsed line makes a file resumable (Claude: a message line; codex: a rollout's
+# `session_meta` line).
 LinePredicate = Callable[[Any], bool]
 
 
-def _line_qualifies(line: bytes, qualifies: LinePredicate = is_message_line) -> bool:
+def _line_qualifies(line: bytes, qualifies: LinePredicate) -> bool:
     try:
         return qualifies(json.loads(line))
     except ValueError:
         return False
 
 
-def scan_transcript(
-    path: Path, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, qualifies: LinePredicate = is_message_line
-) -> TranscriptState:
+def scan_transcript(path: Path, qualifies: LinePredicate, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> TranscriptState:
     """Read the file (uncached) until the first resumable line; lines beyond `max_line_bytes` are skipped."""
     try:
         with open(path, "rb") as handle:
@@ -114,9 +96,9 @@ class TranscriptValidator:
 
     def __init__(
         self,
+        qualifies: LinePredicate,
         max_entries: int = DEFAULT_CACHE_ENTRIES,
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-        qualifies: LinePredicate = is_message_line,
     ) -> None:
         self._max_entries = max_entries
         self._max_line_bytes = max_line_bytes
@@ -134,7 +116,7 @@ class TranscriptValidator:
         cached = self._cached(key, identity)
         if cached is not None:
             return cached
-        state = scan_transcript(path, self._max_line_bytes, self._qualifies)
+        state = scan_transcript(path, self._qualifies, self._max_line_bytes)
         if state is not TranscriptState.MISSING:
             self._remember(key, _CacheEntry(identity, state))
         return state
@@ -161,89 +143,3 @@ class TranscriptValidator:
             self._cache.move_to_end(key)
             while len(self._cache) > self._max_entries:
                 self._cache.popitem(last=False)
-
-
-def _uuid_needles(uuid: str) -> tuple[bytes, ...]:
-    """The CLI writes compact JSON; `"uuid":"<id>"` never matches the `"parentUuid":"<id>"` of a child line."""
-    return (f'"uuid":"{uuid}"'.encode(), f'"uuid": "{uuid}"'.encode())
-
-
-def contains_uuid(path: Path, uuid: str, tail_bytes: int = DEFAULT_TAIL_BYTES) -> bool:
-    """Whether the line of the stdout event with this `uuid` is in the transcript yet.
-
-    Searched backwards from the end, because the line sought is one the CLI has just appended; only the
-    last `tail_bytes` are read, so waiting on a large transcript stays cheap.
-    """
-    needles = _uuid_needles(uuid)
-    overlap = max(len(n) for n in needles) - 1
-    try:
-        with open(path, "rb") as handle:
-            end = os.fstat(handle.fileno()).st_size
-            floor = max(0, end - tail_bytes)
-            carry = b""
-            while end > floor:
-                start = max(floor, end - READ_CHUNK_BYTES)
-                handle.seek(start)
-                window = handle.read(end - start) + carry
-                if any(n in window for n in needles):
-                    return True
-                carry = window[:overlap]
-                end = start
-            return False
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        return False
-
-
-@dataclass
-class UuidSearch:
-    """Looks for a line's `uuid` in what a transcript gained since the last look.
-
-    Each `poll` reads only the bytes appended since the previous one (keeping a needle's length of
-    overlap), so waiting for a turn costs what the turn wrote, however long the session is.
-    """
-
-    path: Path
-    uuid: str
-    offset: int | None = None  # None: start `DEFAULT_TAIL_BYTES` before the end, as `contains_uuid` does
-    _carry: bytes = b""
-
-    def poll(self) -> bool:
-        needles = _uuid_needles(self.uuid)
-        overlap = max(len(n) for n in needles) - 1
-        try:
-            with open(self.path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if self.offset is None:
-                    self.offset = max(0, size - DEFAULT_TAIL_BYTES)
-                if size < self.offset:  # replaced by a shorter file: look at all of it
-                    self.offset, self._carry = 0, b""
-                handle.seek(self.offset)
-                while self.offset < size:
-                    chunk = handle.read(min(READ_CHUNK_BYTES, size - self.offset))
-                    if not chunk:
-                        break
-                    window = self._carry + chunk
-                    if any(n in window for n in needles):
-                        return True
-                    self._carry = window[-overlap:]
-                    self.offset += len(chunk)
-        except (FileNotFoundError, IsADirectoryError, PermissionError):
-            return False
-        return False
-
-
-async def wait_for_uuid(path: Path, uuid: str, timeout_s: float = 3.0, interval_s: float = 0.02,
-                        start_offset: int | None = None) -> bool:
-    """Poll until the CLI has written the line (observed 40–100 ms after the `result` line); False on timeout.
-
-    Each look runs in a worker thread and reads only what is new since `start_offset` (e.g. how much
-    the vault already holds: the turn's lines come after it), so the event loop never waits on the file.
-    """
-    search = UuidSearch(path, uuid, start_offset)
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if await asyncio.to_thread(search.poll):
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(interval_s)

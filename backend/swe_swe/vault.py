@@ -179,9 +179,10 @@ class Vault:
     Thread-safe: the server calls it from worker threads; one lock orders saves, restores and deletes.
     """
 
-    def __init__(self, root: Path, validator: TranscriptValidator | None = None) -> None:
+    def __init__(self, root: Path, validator: TranscriptValidator) -> None:
+        """`validator` is the agent's "will it resume from this file?" (only a resumable file is kept)."""
         self.root = Path(root)
-        self._validator = validator if validator is not None else TranscriptValidator()  # an empty one is falsy (__len__)
+        self._validator = validator
         self._lock = threading.Lock()
 
     def path_for(self, session_id: str) -> Path:

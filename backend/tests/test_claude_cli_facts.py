@@ -26,8 +26,9 @@ import pytest
 from fake_messages_api import FakeMessagesAPI
 from swe_swe.agents.claude_home import transcript_path
 from swe_swe.agents.claude_recap import read_claude_event
+from swe_swe.agents.claude_transcript import contains_uuid, transcript_validator
 from swe_swe.recap import build_recap
-from swe_swe.transcripts import TranscriptState, TranscriptValidator, contains_uuid
+from swe_swe.transcripts import TranscriptState
 from swe_swe.vault import Vault
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -224,12 +225,12 @@ def test_session_id_turns_land_where_we_look(sandbox: Sandbox, tmp_path: Path) -
     assert path.is_file(), sorted(p.name for p in (sandbox.config / "projects").iterdir())
     assert contains_uuid(path, second.last_uuid)
     assert "uuid" in second.result and not contains_uuid(path, second.result["uuid"])
-    assert TranscriptValidator().check(path) is TranscriptState.RESUMABLE
+    assert transcript_validator().check(path) is TranscriptState.RESUMABLE
 
 
 def test_resume_of_missing_session_fails_fast(sandbox: Sandbox, workdir: Path) -> None:
     session_id = str(uuid.uuid4())
-    assert TranscriptValidator().check(sandbox.transcript(workdir, session_id)) is TranscriptState.MISSING
+    assert transcript_validator().check(sandbox.transcript(workdir, session_id)) is TranscriptState.MISSING
     requests_before = len(sandbox.api.requests)
     cli = sandbox.start(workdir, "--resume", session_id)
     turn = cli.read_until_result()  # the CLI answers before reading any input
@@ -247,7 +248,7 @@ def test_cli_refuses_what_the_validator_refuses(sandbox: Sandbox, workdir: Path,
     path = sandbox.transcript(workdir, session_id)
     path.parent.mkdir(parents=True)
     path.write_text(content)
-    assert TranscriptValidator().check(path) is TranscriptState.EMPTY_OR_INVALID
+    assert transcript_validator().check(path) is TranscriptState.EMPTY_OR_INVALID
     cli = sandbox.start(workdir, "--resume", session_id)
     cli.read_until_result()
     code, stderr = cli.close()
@@ -260,7 +261,7 @@ def test_vault_restore_resumes_with_full_context(sandbox: Sandbox, workdir: Path
     first = cli.turn("remember me")
     path = sandbox.transcript(workdir, session_id)
     wait_written(path, first.last_uuid)
-    vault = Vault(tmp_path / "vault")
+    vault = Vault(tmp_path / "vault", transcript_validator())
     assert vault.save(session_id, path)
     assert cli.close()[0] == 0
     path.unlink()  # the CLI's cleanup, a wiped HOME...

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from swe_swe import security
+from swe_swe.agents.claude_transcript import transcript_validator
 from swe_swe.agents.demo import DemoAgent
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.app import create_app
@@ -76,7 +77,7 @@ def test_vault_copies_are_private(tmp_path: Path) -> None:
     record = {"type": "user", "uuid": "00000000-0000-4000-8000-000000000001", "timestamp": "2025-01-01T00:00:00.000Z",
               "message": {"role": "user", "content": "hi"}, "sessionId": sid}
     transcript.write_text(json.dumps(record) + "\n")
-    vault = Vault(tmp_path / "data" / "vault")
+    vault = Vault(tmp_path / "data" / "vault", transcript_validator())
     assert vault.save(sid, transcript)
     assert mode(vault.path_for(sid)) == 0o600
 

@@ -1,4 +1,5 @@
-"""What makes a transcript resumable (as the real CLI judges it), and how cheap a repeated check is."""
+"""What makes a Claude transcript resumable (as the real CLI judges it), how cheap a repeated check is, and
+finding a turn's line (transcripts.py, agents/claude_transcript.py)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from typing import Any
 import pytest
 
 from swe_swe import transcripts
-from swe_swe.transcripts import (
-    TranscriptState,
-    TranscriptValidator,
+from swe_swe.agents import claude_transcript
+from swe_swe.agents.claude_transcript import (
     UuidSearch,
     contains_uuid,
     is_message_line,
-    scan_transcript,
+    transcript_validator,
     wait_for_uuid,
 )
+from swe_swe.transcripts import TranscriptState, TranscriptValidator, scan_transcript
 
 SID = "81407d78-753d-45ec-9783-bb3c0a8ade0a"
 UUID_A = "0992bbe6-cf88-4b5a-9a1e-e4867f076c4d"
@@ -64,13 +65,13 @@ def write(path: Path, text: str) -> Path:
     ],
 )
 def test_scan_judges_like_the_cli(tmp_path: Path, content: str, state: TranscriptState) -> None:
-    assert scan_transcript(write(tmp_path / "t.jsonl", content)) is state
+    assert scan_transcript(write(tmp_path / "t.jsonl", content), is_message_line) is state
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    assert scan_transcript(tmp_path / "nope.jsonl") is TranscriptState.MISSING
-    assert TranscriptValidator().check(tmp_path / "nope.jsonl") is TranscriptState.MISSING
-    assert scan_transcript(tmp_path) is TranscriptState.EMPTY_OR_INVALID
+    assert scan_transcript(tmp_path / "nope.jsonl", is_message_line) is TranscriptState.MISSING
+    assert transcript_validator().check(tmp_path / "nope.jsonl") is TranscriptState.MISSING
+    assert scan_transcript(tmp_path, is_message_line) is TranscriptState.EMPTY_OR_INVALID
 
 
 def test_is_message_line_needs_a_dict() -> None:
@@ -81,20 +82,20 @@ def test_is_message_line_needs_a_dict() -> None:
 def test_scan_stops_at_first_qualifying_line(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", user_line() + "x" * 10_000_000 + "\n")
     started = time.perf_counter()
-    assert scan_transcript(path) is TranscriptState.RESUMABLE
+    assert scan_transcript(path, is_message_line) is TranscriptState.RESUMABLE
     assert time.perf_counter() - started < 0.05
 
 
 def test_over_long_lines_are_skipped_not_held(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", line({"type": "summary", "summary": "y" * 5000}) + user_line())
-    assert scan_transcript(path, max_line_bytes=1000) is TranscriptState.RESUMABLE
+    assert scan_transcript(path, is_message_line, max_line_bytes=1000) is TranscriptState.RESUMABLE
     only_long = write(tmp_path / "u.jsonl", user_line(extra_text="z" * 5000))
-    assert scan_transcript(only_long, max_line_bytes=1000) is TranscriptState.EMPTY_OR_INVALID
+    assert scan_transcript(only_long, is_message_line, max_line_bytes=1000) is TranscriptState.EMPTY_OR_INVALID
 
 
 def test_repeated_check_costs_one_stat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "t.jsonl", "garbage\n" * 1000 + user_line())
-    validator = TranscriptValidator()
+    validator = transcript_validator()
     assert validator.check(path) is TranscriptState.RESUMABLE
     scans: list[Path] = []
 
@@ -113,7 +114,7 @@ def test_repeated_check_costs_one_stat(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_cache_notices_changes(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", "")
-    validator = TranscriptValidator()
+    validator = transcript_validator()
     assert validator.check(path) is TranscriptState.EMPTY_OR_INVALID
     with open(path, "a") as handle:
         handle.write(user_line())
@@ -128,7 +129,7 @@ def test_cache_notices_changes(tmp_path: Path) -> None:
 
 
 def test_cache_is_bounded(tmp_path: Path) -> None:
-    validator = TranscriptValidator(max_entries=3)
+    validator = TranscriptValidator(is_message_line, max_entries=3)
     for i in range(10):
         validator.check(write(tmp_path / f"{i}.jsonl", user_line()))
     assert len(validator) == 3
@@ -147,7 +148,7 @@ def test_contains_uuid_matches_own_uuid_not_parent(tmp_path: Path) -> None:
 
 
 def test_contains_uuid_across_chunk_boundaries_and_tail_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transcripts, "READ_CHUNK_BYTES", 7)
+    monkeypatch.setattr(claude_transcript, "READ_CHUNK_BYTES", 7)
     path = write(tmp_path / "t.jsonl", user_line(UUID_A) + "x" * 100 + "\n")
     assert contains_uuid(path, UUID_A)
     assert not contains_uuid(path, UUID_A, tail_bytes=50)
@@ -173,7 +174,7 @@ def test_wait_for_uuid(tmp_path: Path) -> None:
 
 def test_uuid_search_reads_only_what_is_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15: each look reads the bytes appended since the last one, starting where the vault's copy ends."""
-    monkeypatch.setattr(transcripts, "READ_CHUNK_BYTES", 64)
+    monkeypatch.setattr(claude_transcript, "READ_CHUNK_BYTES", 64)
     held = user_line(UUID_A) + "x" * 10_000 + "\n"
     path = write(tmp_path / "t.jsonl", held)
     search = UuidSearch(path, UUID_B, offset=len(held))
@@ -198,7 +199,7 @@ def test_uuid_search_reads_only_what_is_new(tmp_path: Path, monkeypatch: pytest.
             reads.append(len(data))
             return data
 
-    monkeypatch.setattr(transcripts, "open", lambda *a, **k: CountingFile(real_open(*a, **k)), raising=False)
+    monkeypatch.setattr(claude_transcript, "open", lambda *a, **k: CountingFile(real_open(*a, **k)), raising=False)
     assert not search.poll()
     assert sum(reads) == 0
     with open(path, "a") as handle:

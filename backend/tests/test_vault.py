@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from swe_swe import vault as vault_module
-from swe_swe.transcripts import TranscriptState, TranscriptValidator
+from swe_swe.agents.claude_transcript import transcript_validator
+from swe_swe.transcripts import TranscriptState
 from swe_swe.vault import FINGERPRINT_BLOCK_BYTES, CopyState, Vault, extends
 
 SID = "81407d78-753d-45ec-9783-bb3c0a8ade0a"
@@ -22,7 +23,7 @@ def msg(n: int) -> bytes:
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Vault:
-    return Vault(tmp_path / "vault")
+    return Vault(tmp_path / "vault", transcript_validator())
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_restore_leaves_a_newer_extension_alone(vault: Vault, transcript: Path) 
 
 
 def test_restore_replaces_recreated_or_invalid_file(vault: Vault, transcript: Path) -> None:
-    validator = TranscriptValidator()
+    validator = transcript_validator()
     vault = Vault(vault.root, validator)
     assert vault.save(SID, transcript)
     transcript.write_bytes(msg(7))  # resumable, but lost the context

@@ -21,6 +21,7 @@ from swe_swe.agents import claude_home
 from swe_swe.agents.base import Agent, ConversationRef, RunOutcome, Turn, TurnResult, TurnSink
 from swe_swe.agents.claude_import import SessionHistory, read_history
 from swe_swe.agents.claude_recap import read_claude_event
+from swe_swe.agents.claude_transcript import transcript_validator, wait_for_uuid
 from swe_swe.agents.leftovers import RunningAgents
 from swe_swe.agents.session_recovery import (
     LOST_REASON,
@@ -35,7 +36,7 @@ from swe_swe.agents.stream_json import Exchange, StreamJsonPool, turn_content
 from swe_swe.config import Config
 from swe_swe.ids import is_uuid
 from swe_swe.recap import build_recap
-from swe_swe.transcripts import TranscriptState, TranscriptValidator, wait_for_uuid
+from swe_swe.transcripts import TranscriptState
 from swe_swe.vault import Vault
 
 log = logging.getLogger("swe_swe.agents.claude")
@@ -73,8 +74,8 @@ class ClaudeAgent(Agent):
         self.config = config
         self.claude_bin = claude_bin
         self.pool = StreamJsonPool(config.agent_idle_seconds, config.stop_grace_seconds, running)
-        self.validator = TranscriptValidator()
-        self.vault = Vault(config.vault_dir)
+        self.validator = transcript_validator()
+        self.vault = Vault(config.vault_dir, transcript_validator())
         self.vault.remove_leftovers()  # at start-up, before any save: what a crash left mid-write
         self.env = dict(os.environ if env is None else env)
         self._vault_saves = VaultSaves()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from swe_swe.agents.claude_sessions import prompt_text, shorten, transcript_records
-from swe_swe.transcripts import is_message_line
+from swe_swe.agents.claude_transcript import is_message_line
 
 IMPORT_EVENTS = 2000
 # "probably still open in a terminal": written to this recently → the first turn forks

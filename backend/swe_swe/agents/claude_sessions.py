@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from swe_swe.agents import claude_home
+from swe_swe.agents.claude_transcript import is_message_line
 from swe_swe.ids import is_uuid
-from swe_swe.transcripts import FileIdentity, is_message_line
+from swe_swe.transcripts import FileIdentity
 
 TITLE_CHARS = 80
 MAX_LINE_BYTES = 4 * 1024 * 1024

@@ -36,7 +36,7 @@ def is_rollout_line(record: Any) -> bool:
 
 
 def rollout_validator() -> TranscriptValidator:
-    return TranscriptValidator(qualifies=is_rollout_line)
+    return TranscriptValidator(is_rollout_line)
 
 
 class Rollouts:
