@@ -54,10 +54,15 @@ def test_a_20000_event_conversation_opens_at_its_end_and_scrolls_to_its_start(ph
         server.start()
         try:
             page = phone.new_page()
+            lists: list[str] = []
+            page.on("request", lambda r: lists.append(r.url) if r.url.endswith("/api/conversations") else None)
             open_app(page, server, route=f"#/c/{cid}")
             # the first time, the app replays the whole log from the server into IndexedDB
             page.wait_for_function("(n) => window.sweSwe.state.last_seq >= n", arg=EVENTS, timeout=180_000)
             page.wait_for_function("() => window.sweSwe.state.phase === 'connected'", timeout=30000)
+            page.wait_for_timeout(1500)  # a list fetch the replay asked for would have gone out
+            # the list at start and once after the replay; not again for each past turn it replayed
+            assert len(lists) <= 2, lists
             # left at its end (where a replay leaves a reader who has not scrolled), the place then saved
             page.evaluate(TO_END)
             page.wait_for_timeout(1500)  # the batched writes to IndexedDB, the saved place

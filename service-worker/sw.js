@@ -8,7 +8,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+d13f676c32';
+const VERSION = '0.1.0+7c89482538';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';

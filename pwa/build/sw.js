@@ -9,7 +9,7 @@
 // instead of silently switching.
 /* eslint-env serviceworker */
 
-const VERSION = '0.1.0+eff31a4d1b';
+const VERSION = '0.1.0+d76bcf08d2';
 const CACHE_PREFIX = 'swe-swe-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SYNC_TAG = 'swe-swe-outbox';
@@ -27,7 +27,7 @@ const SHELL = [
   '/icons/icon-maskable-512.png',
   '/icons/apple-touch-icon.png',
   '/icons/favicon-32.png',
-  '/build/app-DTAP7D3P.js',
+  '/build/app-2QCN4F42.js',
   '/build/chunk-NLZW23H2.js',
   '/build/chunk-KBY4LJ2C.js',
   '/build/chunk-LCR25W2C.js',

@@ -151,7 +151,8 @@ function onEvent(c, frame) {
     c.record = { ...c.record, permission_mode: c.model.mode.mode };
     db.patchConversation(c.id, { permission_mode: c.model.mode.mode }).catch(() => {});
   }
-  if (LIST_CHANGING_KINDS.has(event.kind)) refreshListSoon();
+  // the replay's own past changes are one list fetch, at replay_done; live ones each ask (batched)
+  if (c.replayed && LIST_CHANGING_KINDS.has(event.kind)) refreshListSoon();
   settleOutbox(c);
   scheduleRender();
 }
