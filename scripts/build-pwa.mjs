@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SW_PATH, currentVersion, expectedVersion, hashFiles } from '../pwa/tests/stamp-version.mjs';
+import { SHELL_LIST, SW_PATH, shellUrls, stampWorker, versionFor, withVersion } from '../pwa/tests/stamp-version.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PWA = join(REPO, 'pwa');
@@ -113,23 +113,22 @@ export function bundleIndex(html, startUrls) {
  * @param {string[]} bundleUrls
  */
 export function bundleWorker(sw, bundled, bundleUrls) {
-  const list = /const SHELL = \[([\s\S]*?)\];/.exec(sw);
-  if (!list) throw new Error('no SHELL list in sw.js');
   const workerImports = new Set([...sw.matchAll(/importScripts\('([^']+)'\)/g)].map((m) => m[1]));
-  const kept = [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).filter((url) => !bundled.has(url) || workerImports.has(url));
+  const kept = shellUrls(sw).filter((url) => !bundled.has(url) || workerImports.has(url));
   const shell = [...kept, ...bundleUrls];
   const body = shell.map((url) => `  '${url}',`).join('\n');
-  const fileOf = (/** @type {string} */ url) => (url === '/' ? join(BUILD, 'index.html') : join(PWA, url.slice(1)));
-  const release = (currentVersion(sw) ?? '0.1.0').split('+')[0];
-  const version = `${release}+${hashFiles(shell, fileOf)}`;
+  const made = sw.replace(SHELL_LIST, `const SHELL = [\n${body}\n];`);
   return '// Made by scripts/build-pwa.mjs from service-worker/sw.js (`make pwa`): edit that file, not this one.\n'
-    + sw.replace(list[0], `const SHELL = [\n${body}\n];`).replace(/const VERSION = '[^']*';/, `const VERSION = '${version}';`);
+    + withVersion(made, versionFor(sw, shell, builtFileOf));
+}
+
+/** The file behind a URL of the bundle's shell ("/" is the bundle's page). @param {string} url */
+export function builtFileOf(url) {
+  return url === '/' ? join(BUILD, 'index.html') : join(PWA, url.slice(1));
 }
 
 async function build() {
-  const sw = readFileSync(SW_PATH, 'utf8');
-  const stamped = expectedVersion(sw);
-  if (currentVersion(sw) !== stamped) writeFileSync(SW_PATH, sw.replace(/const VERSION = '[^']*';/, `const VERSION = '${stamped}';`));
+  stampWorker();
   const { build: esbuild } = await import('esbuild');
   rmSync(BUILD, { recursive: true, force: true });
   mkdirSync(BUILD);

@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import * as outbox from '../js/outbox.js';
-import { currentVersion, expectedVersion } from './stamp-version.mjs';
+import { currentVersion, expectedVersion, shellUrls } from './stamp-version.mjs';
 
 const PWA = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = join(PWA, '..');
@@ -22,11 +22,7 @@ function walk(dir) {
   });
 }
 
-function shellList() {
-  const m = /const SHELL = \[([\s\S]*?)\];/.exec(SW);
-  assert.ok(m, 'SHELL list in sw.js');
-  return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
-}
+const shellList = () => shellUrls(SW);
 
 test('every file of the shell is precached, and every precached path exists', () => {
   const shell = shellList();
