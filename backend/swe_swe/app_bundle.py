@@ -4,8 +4,8 @@ A phone's first load on a slow link pays ~2 s of latency per wave of module impo
 of HTTP/1.1 headers per file (issue 15). The bundle (`make pwa`, scripts/build-pwa.mjs) is the same
 modules joined and minified into ~10 start-up files, and is committed. It is sent only while it was
 made from the sources as they are now: its manifest.json records a hash of them, checked again
-whenever a file's size or mtime changes. So editing a module and reloading the page works with no
-build step: the server then sends the sources, and logs once that the bundle is behind.
+whenever a file's identity (inode, size, mtime) changes. So editing a module and reloading the page
+works with no build step: the server then sends the sources, and logs once that the bundle is behind.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from swe_swe.transcripts import FileIdentity
 
 log = logging.getLogger("swe_swe.app_bundle")
 
@@ -80,15 +82,15 @@ class AppBundle:
         self._sw_dir = sw_dir
         self._enabled = enabled
         self._bundle = Bundle(pwa_dir / BUILD_DIR, pwa_dir / BUILD_DIR / "index.html", pwa_dir / BUILD_DIR / "sw.js")
-        self._seen: tuple[tuple[str, int, int], ...] | None = None
+        self._seen: tuple[tuple[str, FileIdentity | None], ...] | None = None
         self._current: Bundle | None = None
 
     def current(self) -> Bundle | None:
-        """Reads only file sizes and mtimes unless one changed (call off the event loop: it walks pwa/)."""
+        """Reads only the files' identities unless one changed (call off the event loop: it walks pwa/)."""
         if not self._enabled:
             return None
         files = source_files(self._pwa_dir, self._sw_dir)
-        seen = tuple(_signature(name, path) for name, path in files)
+        seen = tuple((name, _identity(path)) for name, path in files)
         if seen != self._seen:
             self._seen = seen
             self._current = self._check(files)
@@ -105,9 +107,8 @@ class AppBundle:
         return self._bundle
 
 
-def _signature(name: str, path: Path) -> tuple[str, int, int]:
+def _identity(path: Path) -> FileIdentity | None:
     try:
-        stat = path.stat()
+        return FileIdentity.of(path.stat())
     except OSError:
-        return (name, -1, -1)
-    return (name, stat.st_mtime_ns, stat.st_size)
+        return None
